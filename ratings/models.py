@@ -1,0 +1,180 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .numerals import from_roman, to_roman
+
+
+def choice_values(choices):
+    return [value for value, _label in choices.choices]
+
+
+class FederalDistrict(models.TextChoices):
+    CENTRAL = "central", _("Central")
+    NORTHWESTERN = "northwestern", _("Northwestern")
+    SOUTHERN = "southern", _("Southern")
+    NORTH_CAUCASIAN = "north_caucasian", _("North Caucasian")
+    VOLGA = "volga", _("Volga")
+    URAL = "ural", _("Ural")
+    SIBERIAN = "siberian", _("Siberian")
+    FAR_EASTERN = "far_eastern", _("Far Eastern")
+
+
+class Region(models.Model):
+    """A subject of the Russian Federation as the rating names it (or a location outside it)."""
+
+    FederalDistrict = FederalDistrict
+
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    iso_code = models.CharField(
+        _("ISO 3166-2 code"), max_length=6, help_text=_("For example RU-AMU; UA-43 for Crimea.")
+    )
+    federal_district = models.CharField(
+        _("federal district"), max_length=20, choices=FederalDistrict.choices, blank=True
+    )
+    borders_china = models.BooleanField(_("borders China"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name_ru"]
+        constraints = [
+            models.UniqueConstraint(fields=["iso_code"], name="region_iso_code_unique"),
+            models.UniqueConstraint(fields=["slug"], name="region_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(iso_code__regex=r"^[A-Z]{2}-[A-Z0-9]{1,3}$"),
+                name="region_iso_code_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(federal_district__in=["", *choice_values(FederalDistrict)]),
+                name="region_federal_district_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        """The name in the active language, falling back to Russian."""
+        if (get_language() or "ru").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_ru
+
+
+class CycleQuerySet(models.QuerySet):
+    def by_numeral(self, numeral):
+        """The cycle named by a Roman numeral ("III") or a number; DoesNotExist otherwise."""
+        try:
+            number = from_roman(numeral)
+        except ValueError:
+            raise self.model.DoesNotExist(f"{numeral!r} is not a cycle number") from None
+        return self.get(number=number)
+
+    def latest_published(self):
+        return self.filter(is_published=True).order_by("-number").first()
+
+
+class Cycle(models.Model):
+    """One edition of the rating and the period of events it covers."""
+
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    period_start = models.DateField(
+        _("period start"), null=True, blank=True, help_text=_("Empty for the first edition.")
+    )
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    published_on = models.DateField(_("publication date"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="cycle_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="cycle_number_positive"),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=models.F("period_end")),
+                name="cycle_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.numeral
+
+    @property
+    def numeral(self):
+        return to_roman(self.number)
+
+    def contains(self, day):
+        """Whether a date falls inside this cycle's period (open ends count as inside)."""
+        if self.period_start and day < self.period_start:
+            return False
+        if self.period_end and day > self.period_end:
+            return False
+        return True
+
+    def previous(self):
+        return Cycle.objects.filter(number__lt=self.number).order_by("-number").first()
+
+
+class Rating(models.Model):
+    """A region's expert score in one cycle; the tier follows from the score."""
+
+    class Tier(models.TextChoices):
+        HIGH = "high", _("high")
+        MODERATE = "moderate", _("moderate")
+        LOW = "low", _("low")
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("region")
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("cycle")
+    )
+    score = models.PositiveSmallIntegerField(_("score"), help_text=_("1 to 10."))
+    tier = models.GeneratedField(
+        expression=models.Case(
+            models.When(score__gte=7, then=models.Value(Tier.HIGH)),
+            models.When(score__gte=4, then=models.Value(Tier.MODERATE)),
+            default=models.Value(Tier.LOW),
+        ),
+        output_field=models.CharField(max_length=10, choices=Tier.choices),
+        db_persist=True,
+        verbose_name=_("tier"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["cycle__number", "-score", "region__name_ru"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=10), name="rating_score_1_10"
+            ),
+            models.UniqueConstraint(
+                fields=["region", "cycle"], name="one_rating_per_region_cycle"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.cycle}: {self.score}"
+
+    @staticmethod
+    def tier_for(score):
+        if score >= 7:
+            return Rating.Tier.HIGH
+        if score >= 4:
+            return Rating.Tier.MODERATE
+        return Rating.Tier.LOW

@@ -1,0 +1,195 @@
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Evidence, Organization, Participation, Project, Source, StatusChange
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "country", "kind"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "name_en"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "publisher", "published_on", "language"]
+    list_filter = ["kind", "language"]
+    search_fields = ["title", "publisher", "url"]
+
+
+class PartnerCountryFilter(admin.SimpleListFilter):
+    title = _("partner country")
+    parameter_name = "partner_country"
+
+    def lookups(self, request, model_admin):
+        countries = Organization.objects.order_by("country").values_list("country", flat=True)
+        return [(code, code) for code in countries.distinct()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(participants__country=self.value()).distinct()
+        return queryset
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class EvidenceInline(admin.StackedInline):
+    model = Evidence
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = [
+        ("cycle", "kind"),
+        ("occurred_on", "precision"),
+        "summary",
+        ("source", "locator"),
+        ("attribution", "reference"),
+        ("recorded_by", "recorded_at"),
+    ]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    """Existing changes are shown read-only; new rows are appended through record_status."""
+
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["cycle", "status", "effective_on", "evidence", "note", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # Existing rows cannot be edited; Django still shows "add another" when add is allowed.
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "evidence":
+            project_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Evidence.objects.filter(project_id=project_id).select_related("cycle")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title_ru", "title_en", "region", "sector", "status", "first_cycle"]
+    list_display_links = ["reference", "title_ru"]
+    list_filter = [
+        ("region", admin.RelatedOnlyFieldListFilter),
+        "region__federal_district",
+        "sector",
+        "status",
+        "first_cycle",
+        PartnerCountryFilter,
+    ]
+    list_select_related = ["region", "first_cycle"]
+    search_fields = [
+        "reference",
+        "title_ru",
+        "title_en",
+        "location",
+        "participants__name",
+        "participants__name_en",
+    ]
+    autocomplete_fields = ["region"]
+    readonly_fields = ["status", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["reference", ("title_ru", "title_en"), ("region", "location"), "sector"]}),
+        (
+            _("Announcement"),
+            {
+                "fields": [
+                    ("announced_on", "announced_precision"),
+                    ("amount", "currency"),
+                    "first_cycle",
+                    "status",
+                ]
+            },
+        ),
+        (_("Notes"), {"fields": ["note", ("created_at", "updated_at")]}),
+    ]
+    inlines = [ParticipationInline, EvidenceInline, StatusChangeInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is StatusChange:
+            self._append_status_changes(request, formset)
+            return
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, Evidence) and instance._state.adding:
+                instance.recorded_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    def _append_status_changes(self, request, formset):
+        project = formset.instance
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or inline_form.instance.pk:
+                continue
+            data = inline_form.cleaned_data
+            project.record_status(
+                data["status"],
+                data["cycle"],
+                effective_on=data.get("effective_on"),
+                evidence=data.get("evidence"),
+                note=data.get("note", ""),
+                by=request.user,
+            )
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["project", "cycle", "date_display", "kind", "source"]
+    list_filter = ["kind", "cycle", "source__kind"]
+    list_select_related = ["project", "cycle", "source"]
+    search_fields = ["summary", "reference", "project__reference", "project__title_ru", "project__title_en"]
+    autocomplete_fields = ["project", "source"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    @admin.display(description=_("date"), ordering="occurred_on")
+    def date_display(self, evidence):
+        return evidence.date_display
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """Status changes are appended here or on the project page, never edited."""
+
+    list_display = ["project", "cycle", "status", "effective_on", "is_initial", "recorded_by", "recorded_at"]
+    list_filter = ["status", "cycle", "is_initial"]
+    list_select_related = ["project", "cycle", "recorded_by"]
+    search_fields = ["project__reference", "project__title_ru", "project__title_en", "note"]
+    autocomplete_fields = ["project", "evidence"]
+    fields = ["project", "cycle", "status", "effective_on", "evidence", "note"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        appended = obj.project.record_status(
+            obj.status,
+            obj.cycle,
+            effective_on=obj.effective_on,
+            evidence=obj.evidence,
+            note=obj.note,
+            by=request.user,
+        )
+        obj.pk = appended.pk
+        obj._state.adding = False

@@ -1,0 +1,599 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ratings.models import Cycle, Region, choice_values
+
+from .queries import ProjectQuerySet
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    QUARTER = "quarter", _("quarter")
+    YEAR = "year", _("year")
+
+
+def precision_constraint(date_field, precision_field, name):
+    """A precision is given exactly when its date is."""
+    return models.CheckConstraint(
+        condition=(
+            Q(**{f"{date_field}__isnull": True, precision_field: ""})
+            | Q(
+                **{
+                    f"{date_field}__isnull": False,
+                    f"{precision_field}__in": choice_values(DatePrecision),
+                }
+            )
+        ),
+        name=name,
+    )
+
+
+def format_date(day, precision):
+    """A date shown no more precisely than it is known: 2025, Q3 2025, 2025-07, 2025-07-14."""
+    if day is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{day.year}"
+    if precision == DatePrecision.QUARTER:
+        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+    if precision == DatePrecision.MONTH:
+        return f"{day.year}-{day.month:02d}"
+    return day.isoformat()
+
+
+def bilingual(obj, russian, english):
+    if (get_language() or "ru").startswith("en") and getattr(obj, english):
+        return getattr(obj, english)
+    return getattr(obj, russian) or getattr(obj, english)
+
+
+class OrganizationKind(models.TextChoices):
+    COMPANY = "company", _("company")
+    STATE_COMPANY = "state_company", _("state company")
+    GOVERNMENT = "government", _("government or province")
+    BANK_FUND = "bank_fund", _("bank or fund")
+    UNIVERSITY = "university", _("university")
+    OTHER = "other", _("other")
+
+
+class Organization(models.Model):
+    """A partner: a company, a government or province, a bank, a university…"""
+
+    Kind = OrganizationKind
+
+    name = models.CharField(
+        _("name"), max_length=300, help_text=_("As the sources write it (Russian or Latin).")
+    )
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code: CN, RU…")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="organization_name_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=choice_values(OrganizationKind)), name="organization_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(country__regex=r"^[A-Z]{2}$"), name="organization_country_iso"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return bilingual(self, "name", "name_en")
+
+
+class SourceKind(models.TextChoices):
+    OFFICIAL = "official", _("official")
+    COMPANY = "company", _("company")
+    MEDIA = "media", _("media")
+    INTELLIGENCE_CLAIM = "intelligence_claim", _("intelligence claim")
+    RATING_REPORT = "rating_report", _("rating report")
+    OTHER = "other", _("other")
+
+
+class SourceLanguage(models.TextChoices):
+    RUSSIAN = "ru", _("Russian")
+    ENGLISH = "en", _("English")
+    CHINESE = "zh", _("Chinese")
+    OTHER = "other", _("other")
+
+
+class Source(models.Model):
+    """Where evidence comes from."""
+
+    Kind = SourceKind
+
+    Language = SourceLanguage
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    published_on = models.DateField(_("date"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("date precision"), max_length=10, choices=DatePrecision.choices, blank=True
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.RUSSIAN
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["title"], name="source_title_unique"),
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="source_url_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=choice_values(SourceKind)), name="source_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=choice_values(SourceLanguage)), name="source_language_valid"
+            ),
+            precision_constraint("published_on", "published_precision", "source_date_precision"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ProjectStatus(models.TextChoices):
+    ANNOUNCED = "announced", _("announced")
+    STALLED = "stalled", _("stalled")
+    LAUNCHED = "launched", _("launched")
+    DROPPED = "dropped", _("dropped")
+
+
+class Sector(models.TextChoices):
+    AGRICULTURE = "agriculture", _("agriculture")
+    FOOD = "food", _("food industry")
+    FORESTRY = "forestry", _("forestry and wood processing")
+    MINING = "mining", _("mining")
+    OIL_GAS = "oil_gas", _("oil and gas")
+    CHEMICALS = "chemicals", _("chemicals")
+    METALLURGY = "metallurgy", _("metallurgy")
+    ENERGY = "energy", _("energy")
+    AUTOMOTIVE = "automotive", _("automotive")
+    MACHINERY = "machinery", _("machinery")
+    ELECTRONICS = "electronics", _("electronics")
+    CONSTRUCTION = "construction", _("construction")
+    BUILDING_MATERIALS = "building_materials", _("building materials")
+    TRANSPORT = "transport", _("transport")
+    LOGISTICS = "logistics", _("logistics")
+    TOURISM = "tourism", _("tourism")
+    HEALTHCARE = "healthcare", _("healthcare")
+    EDUCATION_SCIENCE = "education_science", _("education and science")
+    FINANCE = "finance", _("finance")
+    TRADE = "trade", _("trade")
+    IT_TELECOM = "it_telecom", _("IT and telecom")
+    DEFENSE = "defense", _("defence")
+    OTHER = "other", _("other")
+
+
+class Currency(models.TextChoices):
+    RUB = "RUB", "RUB"
+    USD = "USD", "USD"
+    CNY = "CNY", "CNY"
+    EUR = "EUR", "EUR"
+
+
+class Project(models.Model):
+    """One announced undertaking in one region, followed across rating cycles."""
+
+    Status = ProjectStatus
+
+    UNFINISHED = (Status.ANNOUNCED, Status.STALLED)
+    RESOLVED = (Status.LAUNCHED, Status.DROPPED)
+
+    Sector = Sector
+
+    Currency = Currency
+
+    reference = models.CharField(
+        _("reference"), max_length=20, help_text=_("Stable reference such as AMU-001.")
+    )
+    title_ru = models.CharField(_("title (Russian)"), max_length=500)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="projects", verbose_name=_("region")
+    )
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    participants = models.ManyToManyField(
+        Organization,
+        through="Participation",
+        related_name="projects",
+        verbose_name=_("participants"),
+    )
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    announced_precision = models.CharField(
+        _("announcement date precision"), max_length=10, choices=DatePrecision.choices, blank=True
+    )
+    amount = models.DecimalField(
+        _("announced amount"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
+    first_cycle = models.ForeignKey(
+        Cycle,
+        on_delete=models.PROTECT,
+        related_name="first_reported_projects",
+        verbose_name=_("first reported in cycle"),
+    )
+    status = models.CharField(
+        _("current status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.ANNOUNCED,
+        editable=False,
+        help_text=_("Kept in step with the latest status change."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="project_reference_unique"),
+            models.CheckConstraint(
+                condition=Q(reference__regex=r"^[A-Z0-9]{1,6}-[0-9]{3,5}$"),
+                name="project_reference_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=choice_values(ProjectStatus)), name="project_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(sector__in=choice_values(Sector)), name="project_sector_valid"
+            ),
+            precision_constraint("announced_on", "announced_precision", "project_date_precision"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True, currency="")
+                | Q(amount__isnull=False, amount__gte=0, currency__in=choice_values(Currency)),
+                name="project_amount_with_currency",
+            ),
+        ]
+        indexes = [
+            # Projects list and unresolved report filtered by region and by current status.
+            models.Index(fields=["region", "status"], name="project_region_status_idx"),
+            # Earlier-news filter of the unresolved computation (first_cycle < C).
+            models.Index(fields=["first_cycle", "status"], name="project_firstcycle_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @property
+    def title(self):
+        return bilingual(self, "title_ru", "title_en")
+
+    @property
+    def announced_display(self):
+        return format_date(self.announced_on, self.announced_precision)
+
+    def clean(self):
+        if bool(self.announced_on) != bool(self.announced_precision):
+            raise ValidationError(
+                {"announced_precision": _("Give a precision exactly when a date is given.")}
+            )
+        if (self.amount is None) != (not self.currency):
+            raise ValidationError({"currency": _("Give a currency exactly when an amount is given.")})
+
+    def save(self, *args, **kwargs):
+        """Save; a new project also gets its initial `announced` change, in one transaction."""
+        with transaction.atomic():
+            is_new = self._state.adding
+            if is_new:
+                self.status = self.Status.ANNOUNCED
+            super().save(*args, **kwargs)
+            if is_new:
+                StatusChange.objects.create(
+                    project=self,
+                    cycle=self.first_cycle,
+                    status=self.Status.ANNOUNCED,
+                    note="First reported.",
+                    is_initial=True,
+                )
+            else:
+                # A corrected first-reported cycle moves the initial change with it.
+                moved = self.status_changes.filter(is_initial=True).exclude(
+                    cycle_id=self.first_cycle_id
+                )
+                if moved.update(cycle_id=self.first_cycle_id):
+                    self._sync_status()
+
+    def _sync_status(self):
+        current = self.status_changes.order_by(*StatusChange.latest_first()).values_list(
+            "status", flat=True
+        ).first()
+        if current and current != self.status:
+            Project.objects.filter(pk=self.pk).update(status=current)
+            self.status = current
+
+    @transaction.atomic
+    def record_status(self, status, cycle, *, effective_on=None, evidence=None, note="", by=None):
+        """Append a status change and keep `status` in step — the only way to change status.
+
+        The project row is locked while the new current status (that of the latest change,
+        see `StatusChange.history_order`) is computed, so concurrent appends cannot leave it
+        stale. Raises ValidationError when the change is inconsistent.
+        """
+        locked = Project.objects.select_for_update().get(pk=self.pk)
+        change = StatusChange(
+            project=locked,
+            cycle=cycle,
+            status=status,
+            effective_on=effective_on,
+            evidence=evidence,
+            note=note,
+            recorded_by=by,
+        )
+        change.full_clean()
+        change.save()
+        self._sync_status()
+        return change
+
+
+class ParticipationRole(models.TextChoices):
+    INVESTOR = "investor", _("investor")
+    DEVELOPER = "developer", _("developer or operator")
+    CONTRACTOR = "contractor", _("contractor")
+    SUPPLIER = "supplier", _("supplier")
+    BUYER = "buyer", _("buyer")
+    LENDER = "lender", _("lender")
+    PARTNER = "partner", _("partner")
+    GOVERNMENT = "government", _("government party")
+
+
+class Participation(models.Model):
+    """An organisation's part in a project."""
+
+    Role = ParticipationRole
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="participations", verbose_name=_("project")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("organization"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organization", "role"], name="participation_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=choice_values(ParticipationRole)), name="participation_role_valid"
+            ),
+        ]
+        indexes = [
+            # "Partner organisation" filter and the organisation page: projects of one partner.
+            models.Index(fields=["organization", "project"], name="participation_org_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class EvidenceKind(models.TextChoices):
+    RESULT = "result", _("result")
+    EFFORT = "effort", _("effort")
+    FOLLOW_UP = "follow_up", _("follow-up")
+    SETBACK = "setback", _("setback")
+    CONTRADICTION = "contradiction", _("contradiction")
+
+
+class Evidence(models.Model):
+    """One dated, sourced observation about a project, recorded in a cycle."""
+
+    Kind = EvidenceKind
+
+    reference = models.CharField(
+        _("reference"),
+        max_length=30,
+        blank=True,
+        help_text=_("Optional stable key such as AMU-001-E1, used by spreadsheets."),
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("project")
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("cycle")
+    )
+    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    precision = models.CharField(
+        _("date precision"), max_length=10, choices=DatePrecision.choices, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    summary = models.TextField(_("summary"))
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("source")
+    )
+    locator = models.CharField(
+        _("where in the source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Section, column or page."),
+    )
+    attribution = models.CharField(
+        _("attribution"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who makes the claim, e.g. “according to Reuters”."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["project", "cycle__number", "occurred_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"], condition=~Q(reference=""), name="evidence_reference_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=choice_values(EvidenceKind)), name="evidence_kind_valid"
+            ),
+            precision_constraint("occurred_on", "precision", "evidence_date_precision"),
+        ]
+        indexes = [
+            # Last-evidence date and "silent this cycle" of the unresolved computation.
+            models.Index(fields=["project", "cycle", "occurred_on"], name="evidence_project_cycle_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.project.reference} {self.cycle}: {self.get_kind_display()}"
+
+    @property
+    def date_display(self):
+        return format_date(self.occurred_on, self.precision)
+
+    def clean(self):
+        if bool(self.occurred_on) != bool(self.precision):
+            raise ValidationError({"precision": _("Give a precision exactly when a date is given.")})
+
+
+class StatusChange(models.Model):
+    """An editor's verdict that from a date in a cycle on, the project's status is X.
+
+    Appended through `Project.record_status`, never edited in place.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("project")
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("cycle")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Project.Status.choices)
+    effective_on = models.DateField(
+        _("effective date"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: from the start of the cycle."),
+    )
+    evidence = models.ForeignKey(
+        Evidence,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        verbose_name=_("evidence"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    is_initial = models.BooleanField(_("initial"), default=False, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["project", "cycle__number", models.F("effective_on").asc(nulls_first=True), "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=choice_values(ProjectStatus)),
+                name="status_change_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(is_initial=True), name="one_initial_status_change"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_initial=False) | Q(status="announced"),
+                name="initial_status_change_is_announced",
+            ),
+            # "status_change_effective_in_cycle" spans two tables; a trigger holds it
+            # (migration tracker 0002).
+        ]
+        indexes = [
+            # Status at the end of a cycle: latest change per project up to a cycle.
+            models.Index(fields=["project", "cycle", "effective_on"], name="statuschange_history_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.project.reference} {self.cycle}: {self.get_status_display()}"
+
+    @staticmethod
+    def latest_first():
+        """Order of a project's history, latest first (DESIGN: ties by later date, then later record).
+
+        A change without an effective date counts from the start of its cycle.
+        """
+        return ["-cycle__number", models.F("effective_on").desc(nulls_last=True), "-id"]
+
+    def clean(self):
+        if self.effective_on and self.cycle_id and not self.cycle.contains(self.effective_on):
+            raise ValidationError(
+                {
+                    "effective_on": _(
+                        "The effective date %(date)s is outside cycle %(cycle)s (%(start)s – %(end)s)."
+                    )
+                    % {
+                        "date": self.effective_on.isoformat(),
+                        "cycle": self.cycle.numeral,
+                        "start": self.cycle.period_start or "…",
+                        "end": self.cycle.period_end or "…",
+                    }
+                }
+            )
+        if self.evidence_id and self.project_id and self.evidence.project_id != self.project_id:
+            raise ValidationError({"evidence": _("The evidence belongs to another project.")})
+        if self.project_id and self.cycle_id:
+            first = self.project.first_cycle
+            if self.cycle.number < first.number:
+                raise ValidationError(
+                    {
+                        "cycle": _("The project was first reported in cycle %(cycle)s.")
+                        % {"cycle": first.numeral}
+                    }
+                )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("Status changes are appended, never edited in place."))
+        super().save(*args, **kwargs)

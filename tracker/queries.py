@@ -1,0 +1,149 @@
+"""The core computation: which earlier unfinished announcements remained unresolved.
+
+Definitions (DESIGN.md), for a cycle C ordered by number:
+
+- status at the end of C: the status of the project's latest status change whose cycle is
+  C or earlier — latest by cycle number, then later effective date (a change without a date
+  counts from the start of its cycle), then later record.
+- earlier news: projects first reported in a cycle before C.
+- unfinished at the start of C: earlier news whose status at the end of C−1 is announced or
+  stalled.
+- remained unresolved in C: unfinished at the start of C and still unfinished at the end of C.
+- resolved in C: unfinished at the start of C, launched or dropped at the end of C.
+
+Every method adds correlated subqueries to one SQL statement, so a report costs one query
+whatever the number of projects, and gives the same answer on SQLite and PostgreSQL.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+
+def _changes_up_to(number, *, inclusive):
+    from .models import StatusChange
+
+    changes = StatusChange.objects.filter(project=OuterRef("pk"))
+    if inclusive:
+        changes = changes.filter(cycle__number__lte=number)
+    else:
+        changes = changes.filter(cycle__number__lt=number)
+    return changes.order_by(*StatusChange.latest_first())
+
+
+def status_at_end_of(cycle):
+    """Expression: a project's status at the end of `cycle` (NULL before its first cycle)."""
+    return Subquery(_changes_up_to(cycle.number, inclusive=True).values("status")[:1])
+
+
+def status_at_start_of(cycle):
+    """Expression: a project's status at the end of the cycle before `cycle`."""
+    return Subquery(_changes_up_to(cycle.number, inclusive=False).values("status")[:1])
+
+
+def years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def first_reported_before(self, cycle):
+        """Earlier news for `cycle`: first reported in an earlier cycle."""
+        return self.filter(first_cycle__number__lt=cycle.number)
+
+    def with_status_at_end(self, cycle):
+        """Annotate `status_at_end`: the status at the end of `cycle`."""
+        if "status_at_end" in self.query.annotations:
+            return self
+        return self.annotate(status_at_end=status_at_end_of(cycle))
+
+    def with_cycle_statuses(self, cycle):
+        """Annotate `status_at_start` and `status_at_end` for `cycle`."""
+        qs = self.with_status_at_end(cycle)
+        if "status_at_start" not in qs.query.annotations:
+            qs = qs.annotate(status_at_start=status_at_start_of(cycle))
+        return qs
+
+    def with_status_at_end_in(self, cycle, statuses):
+        return self.with_status_at_end(cycle).filter(status_at_end__in=statuses)
+
+    def unfinished_at_start_of(self, cycle):
+        from .models import Project
+
+        qs = self.first_reported_before(cycle).with_cycle_statuses(cycle)
+        return qs.filter(status_at_start__in=Project.UNFINISHED)
+
+    def unresolved_in(self, cycle):
+        """Earlier news unfinished at the start of `cycle` and still unfinished at its end."""
+        from .models import Project
+
+        return self.unfinished_at_start_of(cycle).filter(status_at_end__in=Project.UNFINISHED)
+
+    def resolved_in(self, cycle):
+        """Earlier news unfinished at the start of `cycle`, launched or dropped by its end."""
+        from .models import Project
+
+        return self.unfinished_at_start_of(cycle).filter(status_at_end__in=Project.RESOLVED)
+
+    def with_follow_up(self, cycle, *, stall_after=None, drop_after_years=None):
+        """Annotate what an editor needs to follow a project up in `cycle`.
+
+        - `age`: cycles since the project was first reported (C − first cycle).
+        - `last_evidence_on`: date of its latest dated evidence recorded in C or earlier.
+        - `silent`: C brought no evidence at all.
+        - `silent_cycles`: cycles up to C without evidence since its latest evidence (or
+          since its first cycle when it has none).
+        - `last_progress_on`: date of the latest `result` evidence, else the announcement
+          date, else the earliest evidence date.
+        - `suggested_status`: the silence policy — dropped when `last_progress_on` is more
+          than TRACKER_DROP_AFTER_YEARS before the end of C; stalled after
+          TRACKER_STALL_AFTER_SILENT_CYCLES silent cycles; otherwise the status at the end
+          of C. A suggestion; it never changes data.
+        """
+        from .models import Evidence, Project
+
+        stall_after = stall_after or settings.TRACKER_STALL_AFTER_SILENT_CYCLES
+        drop_after_years = drop_after_years or settings.TRACKER_DROP_AFTER_YEARS
+        cutoff = years_before(cycle.period_end or datetime.date.today(), drop_after_years)
+
+        evidence = Evidence.objects.filter(project=OuterRef("pk"), cycle__number__lte=cycle.number)
+        dated = evidence.filter(occurred_on__isnull=False)
+        qs = self.with_status_at_end(cycle)
+        qs = qs.annotate(
+            age=Value(cycle.number) - F("first_cycle__number"),
+            last_evidence_on=Subquery(dated.order_by("-occurred_on").values("occurred_on")[:1]),
+            silent=~Exists(Evidence.objects.filter(project=OuterRef("pk"), cycle=cycle)),
+            silent_cycles=Value(cycle.number)
+            - Coalesce(
+                Subquery(evidence.order_by("-cycle__number").values("cycle__number")[:1]),
+                F("first_cycle__number"),
+            ),
+            last_progress_on=Coalesce(
+                Subquery(
+                    dated.filter(kind=Evidence.Kind.RESULT)
+                    .order_by("-occurred_on")
+                    .values("occurred_on")[:1]
+                ),
+                F("announced_on"),
+                Subquery(dated.order_by("occurred_on").values("occurred_on")[:1]),
+            ),
+        )
+        return qs.annotate(
+            suggested_status=Case(
+                When(last_progress_on__lt=cutoff, then=Value(Project.Status.DROPPED)),
+                When(silent_cycles__gte=stall_after, then=Value(Project.Status.STALLED)),
+                default=F("status_at_end"),
+                output_field=models.CharField(),
+            )
+        )
+
+    def unresolved_report(self, cycle):
+        """The unresolved list for `cycle`, with follow-up figures, oldest and largest first."""
+        qs = self.unresolved_in(cycle).with_follow_up(cycle)
+        qs = qs.select_related("region", "first_cycle")
+        return qs.order_by("-age", F("amount").desc(nulls_last=True), "reference")
