@@ -33,6 +33,9 @@ def precision_constraint(date_field, precision_field, name):
             )
         ),
         name=name,
+        violation_error_message=_(
+            "Give a date precision (day, month, quarter or year) exactly when a date is given."
+        ),
     )
 
 
@@ -74,7 +77,10 @@ class Organization(models.Model):
     )
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     country = models.CharField(
-        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code: CN, RU…")
+        _("country"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166-1 alpha-2 code: CN, RU…; empty when the sources do not say."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
     note = models.TextField(_("note"), blank=True)
@@ -89,7 +95,9 @@ class Organization(models.Model):
                 condition=Q(kind__in=choice_values(OrganizationKind)), name="organization_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(country__regex=r"^[A-Z]{2}$"), name="organization_country_iso"
+                condition=Q(country="") | Q(country__regex=r"^[A-Z]{2}$"),
+                name="organization_country_iso",
+                violation_error_message=_("Country must be a two-letter code such as CN or RU."),
             ),
         ]
 
@@ -264,6 +272,7 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(reference__regex=r"^[A-Z0-9]{1,6}-[0-9]{3,5}$"),
                 name="project_reference_format",
+                violation_error_message=_("A reference looks like AMU-001: letters, a dash, digits."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=choice_values(ProjectStatus)), name="project_status_valid"
@@ -276,6 +285,9 @@ class Project(models.Model):
                 condition=Q(amount__isnull=True, currency="")
                 | Q(amount__isnull=False, amount__gte=0, currency__in=choice_values(Currency)),
                 name="project_amount_with_currency",
+                violation_error_message=_(
+                    "Give a currency (RUB, USD, CNY, EUR) exactly when an amount is given."
+                ),
             ),
         ]
         indexes = [

@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from tracker.resources import DATASETS
+from tracker.spreadsheets import import_datasets, read_dataset
+
+SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+
+
+class Command(BaseCommand):
+    help = "Load the seed dataset (seeds/*.csv) through the spreadsheet import; safe to repeat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dir", default=str(SEEDS_DIR), help="Folder holding the CSV files.")
+
+    def handle(self, *args, dir, **options):
+        folder = Path(dir)
+        files = [(name, folder / f"{name}.csv") for name in DATASETS]
+        present = [(name, path) for name, path in files if path.exists()]
+        if not present:
+            self.stdout.write(f"No seed files in {folder}; nothing to load.")
+            return
+        datasets = [(name, read_dataset(path.read_bytes(), path.name)) for name, path in present]
+        report = import_datasets(datasets)
+        if not report.ok:
+            for problem in report.problems[:50]:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{len(report.problems)} problem(s); nothing was loaded.")
+        for name, counts in report.counts.items():
+            self.stdout.write(
+                f"{name:15} new {counts.get('new', 0):5}  updated {counts.get('update', 0):5}  "
+                f"unchanged {counts.get('skip', 0):5}"
+            )

@@ -1,0 +1,353 @@
+"""Spreadsheet resources: one per dataset, rows keyed by what a person can type.
+
+Shared rules (README "Spreadsheets"): a blank cell never erases an existing value; the
+cell text ``(clear)`` empties a field on purpose; errors name the column, not the model
+field; status-change rows are appended through ``Project.record_status``.
+"""
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources
+
+from ratings.models import Cycle, Rating, Region
+
+from .models import (
+    DatePrecision,
+    Evidence,
+    Organization,
+    Participation,
+    Project,
+    Source,
+    StatusChange,
+)
+from .widgets import (
+    CLEAR,
+    BooleanWidget,
+    ChoiceWidget,
+    CycleWidget,
+    DateWidget,
+    DecimalWidget,
+    IntegerWidget,
+    KeyWidget,
+    NumeralWidget,
+    is_blank,
+    region_widget,
+)
+
+
+def column(attribute, widget=None, column_name=None, **kwargs):
+    return fields.Field(
+        attribute=attribute, column_name=column_name or attribute, widget=widget, **kwargs
+    )
+
+
+def text(attribute, column_name=None):
+    return column(attribute, fields.widgets.CharWidget(), column_name)
+
+
+def choice(attribute, choices, column_name=None):
+    return column(attribute, ChoiceWidget(choices), column_name)
+
+
+class TrackerResource(resources.ModelResource):
+    class Meta:
+        abstract = True
+
+    def __init__(self, user=None, **kwargs):
+        self.user = user
+        super().__init__(**kwargs)
+
+    def _columns_by_attribute(self):
+        return {f.attribute: f.column_name for f in self.get_import_fields() if f.attribute}
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if not field.attribute or field.readonly or field.column_name not in row:
+            return
+        raw = row[field.column_name]
+        if is_blank(raw) and not instance._state.adding:
+            return  # a blank cell never erases what is there
+        if isinstance(raw, str) and raw.strip().lower() == CLEAR:
+            model_field = instance._meta.get_field(field.attribute)
+            setattr(instance, model_field.attname, None if model_field.null else "")
+            return
+        field.save(instance, row, is_m2m, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        for field in self.get_import_fields():
+            try:
+                self.import_field(field, instance, row, **kwargs)
+            except ValueError as error:
+                errors[field.column_name] = ValidationError(str(error), code="invalid")
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=list(errors), validate_unique=validate_unique)
+        except ValidationError as error:
+            columns = self._columns_by_attribute()
+            for name, messages in error.update_error_dict({}).items():
+                errors.setdefault(columns.get(name, name), []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+
+class RegionResource(TrackerResource):
+    iso_code = text("iso_code")
+    slug = text("slug")
+    name_ru = text("name_ru")
+    name_en = text("name_en")
+    federal_district = choice("federal_district", Region.FederalDistrict)
+    borders_china = column("borders_china", BooleanWidget())
+    note = text("note")
+
+    class Meta:
+        model = Region
+        name = "regions"
+        import_id_fields = ["iso_code"]
+        fields = ["iso_code", "slug", "name_ru", "name_en", "federal_district", "borders_china", "note"]
+        skip_unchanged = True
+        report_skipped = True
+
+
+class CycleResource(TrackerResource):
+    number = column("number", NumeralWidget())
+    title = text("title")
+    period_start = column("period_start", DateWidget())
+    period_end = column("period_end", DateWidget())
+    published_on = column("published_on", DateWidget())
+    is_published = column("is_published", BooleanWidget())
+    note = text("note")
+
+    class Meta:
+        model = Cycle
+        name = "cycles"
+        import_id_fields = ["number"]
+        fields = ["number", "title", "period_start", "period_end", "published_on", "is_published", "note"]
+        skip_unchanged = True
+        report_skipped = True
+
+
+class RatingResource(TrackerResource):
+    region = column("region", region_widget())
+    cycle = column("cycle", CycleWidget())
+    score = column("score", IntegerWidget())
+    tier = column("tier", readonly=True)
+    note = text("note")
+
+    class Meta:
+        model = Rating
+        name = "ratings"
+        import_id_fields = ["region", "cycle"]
+        fields = ["region", "cycle", "score", "tier", "note"]
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return Rating.objects.select_related("region", "cycle")
+
+
+class OrganizationResource(TrackerResource):
+    name = text("name")
+    name_en = text("name_en")
+    country = text("country")
+    kind = choice("kind", Organization.Kind)
+    note = text("note")
+
+    class Meta:
+        model = Organization
+        name = "organizations"
+        import_id_fields = ["name"]
+        fields = ["name", "name_en", "country", "kind", "note"]
+        skip_unchanged = True
+        report_skipped = True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.country = instance.country.strip().upper()
+
+
+class SourceResource(TrackerResource):
+    title = text("title")
+    url = text("url")
+    kind = choice("kind", Source.Kind)
+    publisher = text("publisher")
+    published_on = column("published_on", DateWidget())
+    published_precision = choice("published_precision", DatePrecision)
+    language = choice("language", Source.Language)
+    note = text("note")
+
+    class Meta:
+        model = Source
+        name = "sources"
+        import_id_fields = ["title"]
+        fields = ["title", "url", "kind", "publisher", "published_on", "published_precision", "language", "note"]
+        skip_unchanged = True
+        report_skipped = True
+
+
+def project_widget():
+    return KeyWidget(Project, ["reference"], "Project")
+
+
+class ProjectResource(TrackerResource):
+    reference = text("reference")
+    region = column("region", region_widget())
+    title_ru = text("title_ru")
+    title_en = text("title_en")
+    location = text("location")
+    sector = choice("sector", Project.Sector)
+    announced_on = column("announced_on", DateWidget())
+    announced_precision = choice("announced_precision", DatePrecision)
+    amount = column("amount", DecimalWidget())
+    currency = choice("currency", Project.Currency)
+    first_cycle = column("first_cycle", CycleWidget())
+    status = column("status", readonly=True)
+    note = text("note")
+
+    class Meta:
+        model = Project
+        name = "projects"
+        import_id_fields = ["reference"]
+        fields = [
+            "reference", "region", "title_ru", "title_en", "location", "sector",
+            "announced_on", "announced_precision", "amount", "currency", "first_cycle",
+            "status", "note",
+        ]
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return Project.objects.select_related("region", "first_cycle")
+
+
+class ParticipationResource(TrackerResource):
+    project = column("project", project_widget())
+    organization = column(
+        "organization", KeyWidget(Organization, ["name", "name_en"], "Organization")
+    )
+    role = choice("role", Participation.Role)
+
+    class Meta:
+        model = Participation
+        name = "participants"
+        import_id_fields = ["project", "organization", "role"]
+        fields = ["project", "organization", "role"]
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return Participation.objects.select_related("project", "organization")
+
+
+class EvidenceResource(TrackerResource):
+    reference = text("reference")
+    project = column("project", project_widget())
+    cycle = column("cycle", CycleWidget())
+    date = column("occurred_on", DateWidget(), "date")
+    date_precision = choice("precision", DatePrecision, "date_precision")
+    kind = choice("kind", Evidence.Kind)
+    summary = text("summary")
+    source = column("source", KeyWidget(Source, ["url", "title"], "Source"))
+    locator = text("locator")
+    attribution = text("attribution")
+
+    class Meta:
+        model = Evidence
+        name = "evidence"
+        import_id_fields = ["reference"]
+        fields = [
+            "reference", "project", "cycle", "date", "date_precision", "kind", "summary",
+            "source", "locator", "attribution",
+        ]
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return Evidence.objects.select_related("project", "cycle", "source")
+
+    def get_instance(self, instance_loader, row):
+        reference = row.get("reference")
+        if not is_blank(reference):
+            return Evidence.objects.filter(reference=str(reference).strip()).first()
+        # Rows without a reference are matched by what they say.
+        try:
+            project = self.fields["project"].clean(row)
+            cycle = self.fields["cycle"].clean(row)
+        except ValueError:
+            return None
+        return Evidence.objects.filter(
+            project=project, cycle=cycle, kind=row.get("kind", ""), summary=row.get("summary", "")
+        ).first()
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance._state.adding and self.user is not None:
+            instance.recorded_by = self.user
+
+
+class StatusChangeResource(TrackerResource):
+    """Rows are appended through Project.record_status; a row already in the history
+    (same project, cycle, status and date) is reported unchanged."""
+
+    project = column("project", project_widget())
+    cycle = column("cycle", CycleWidget())
+    status = choice("status", Project.Status)
+    effective_on = column("effective_on", DateWidget())
+    evidence = column("evidence", KeyWidget(Evidence, ["reference"], "Evidence"))
+    note = text("note")
+    initial = column("is_initial", BooleanWidget(), "initial", readonly=True)
+
+    class Meta:
+        model = StatusChange
+        name = "status_changes"
+        import_id_fields = ["project", "cycle", "status"]
+        fields = ["project", "cycle", "status", "effective_on", "evidence", "note", "initial"]
+        report_skipped = True
+
+    def get_queryset(self):
+        return StatusChange.objects.select_related("project", "cycle", "evidence").order_by(
+            "project__reference", "cycle__number", "effective_on", "id"
+        )
+
+    def get_instance(self, instance_loader, row):
+        try:
+            project = self.fields["project"].clean(row)
+            cycle = self.fields["cycle"].clean(row)
+            status = self.fields["status"].clean(row)
+            effective_on = self.fields["effective_on"].clean(row)
+        except (ValueError, KeyError):
+            return None
+        if not (project and cycle and status):
+            return None
+        return StatusChange.objects.filter(
+            project=project, cycle=cycle, status=status, effective_on=effective_on
+        ).first()
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return not instance._state.adding and not import_validation_errors
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        appended = instance.project.record_status(
+            instance.status,
+            instance.cycle,
+            effective_on=instance.effective_on,
+            evidence=instance.evidence,
+            note=instance.note,
+            by=self.user,
+        )
+        instance.pk = appended.pk
+        instance._state.adding = False
+
+
+# The order in which a whole dataset is imported: each refers only to those before it.
+DATASETS = {
+    "regions": RegionResource,
+    "cycles": CycleResource,
+    "ratings": RatingResource,
+    "organizations": OrganizationResource,
+    "sources": SourceResource,
+    "projects": ProjectResource,
+    "participants": ParticipationResource,
+    "evidence": EvidenceResource,
+    "status_changes": StatusChangeResource,
+}

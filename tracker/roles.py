@@ -1,0 +1,28 @@
+"""The two roles of the tracker, as auth groups.
+
+Editors change the rating's and the tracker's data; researchers only view (and export).
+"""
+
+EDITORS = "Editors"
+RESEARCHERS = "Researchers"
+
+MODELS = {
+    "ratings": ["region", "cycle", "rating"],
+    "tracker": ["organization", "project", "participation", "source", "evidence", "statuschange"],
+}
+
+
+def permission_codenames(actions):
+    return [f"{action}_{model}" for models in MODELS.values() for model in models for action in actions]
+
+
+def sync_groups(group_model, permission_model):
+    """Create or refresh both groups; returns (editors, researchers)."""
+    editors, _ = group_model.objects.get_or_create(name=EDITORS)
+    researchers, _ = group_model.objects.get_or_create(name=RESEARCHERS)
+    in_apps = permission_model.objects.filter(content_type__app_label__in=list(MODELS))
+    editors.permissions.set(
+        in_apps.filter(codename__in=permission_codenames(["add", "change", "delete", "view"]))
+    )
+    researchers.permissions.set(in_apps.filter(codename__in=permission_codenames(["view"])))
+    return editors, researchers

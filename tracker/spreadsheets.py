@@ -1,0 +1,159 @@
+"""Reading spreadsheets people actually send, and importing them all-or-nothing.
+
+One path serves the admin, the `importdata` command and `loadseeds`: read the bytes into a
+tablib Dataset (`read_dataset`), then `import_datasets` runs the resources inside one
+transaction and rolls everything back if any row of any file fails.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tablib
+from django.db import transaction
+
+from .resources import DATASETS
+
+FORMATS = ("csv", "xlsx", "ods", "json")
+
+
+class SpreadsheetError(ValueError):
+    """The file as a whole cannot be read (not a spreadsheet, unknown format…)."""
+
+
+def decode_text(content):
+    """UTF-8 (with or without BOM) or Windows-1251, without asking the user."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("cp1251")
+
+
+def sniff_delimiter(text):
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        header = text.splitlines()[0] if text else ""
+        return max(",;\t", key=header.count)
+
+
+def format_of(filename):
+    suffix = Path(filename).suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    if suffix == "tsv":
+        return "csv"
+    raise SpreadsheetError(
+        f"“{filename}” is not a file the tracker reads: use .xlsx, .ods, .csv or .json."
+    )
+
+
+def read_dataset(content, filename):
+    """A tablib Dataset from uploaded bytes; SpreadsheetError with a plain message otherwise."""
+    fmt = format_of(filename)
+    try:
+        if fmt == "csv":
+            text = decode_text(content)
+            if "\x00" in text:
+                raise SpreadsheetError(f"“{filename}” contains NUL bytes: it is not a text CSV file.")
+            dataset = tablib.Dataset().load(text, format="csv", delimiter=sniff_delimiter(text))
+        elif fmt == "json":
+            dataset = tablib.Dataset().load(decode_text(content), format="json")
+        else:
+            dataset = tablib.Dataset().load(io.BytesIO(content), format=fmt)
+    except SpreadsheetError:
+        raise
+    except Exception as error:
+        raise SpreadsheetError(f"“{filename}” could not be read as {fmt.upper()}: {error}") from None
+    if not dataset.headers:
+        raise SpreadsheetError(f"“{filename}” has no header row.")
+    dataset.headers = [str(h or "").strip() for h in dataset.headers]
+    return dataset
+
+
+@dataclass
+class RowProblem:
+    dataset: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        where = f"{self.dataset}, row {self.row}"
+        if self.column:
+            where += f", column “{self.column}”"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    counts: dict = field(default_factory=dict)  # dataset -> {"new": n, "update": n, ...}
+    problems: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+def _problems(name, result, dataset):
+    known = set(dataset.headers)
+    problems = []
+    for error in result.base_errors:
+        problems.append(RowProblem(name, 0, "", str(error.error)))
+    for number, errors in result.row_errors():
+        for error in errors:
+            problems.append(RowProblem(name, number + 1, "", str(error.error)))
+    for invalid in result.invalid_rows:
+        for column, messages in invalid.error_dict.items():
+            for message in messages:
+                label = column if column in known or column != "__all__" else ""
+                problems.append(RowProblem(name, invalid.number + 1, label, str(message)))
+    return problems
+
+
+def check_headers(name, dataset, resource):
+    expected = resource.get_import_id_fields() if hasattr(resource, "get_import_id_fields") else []
+    columns = {f.attribute: f.column_name for f in resource.get_import_fields()}
+    required = [columns.get(key, key) for key in expected]
+    missing = [c for c in required if c not in dataset.headers]
+    duplicated = sorted({h for h in dataset.headers if h and dataset.headers.count(h) > 1})
+    problems = []
+    if missing:
+        problems.append(RowProblem(name, 1, ", ".join(missing), "required column is missing"))
+    if duplicated:
+        problems.append(RowProblem(name, 1, ", ".join(duplicated), "column appears more than once"))
+    return problems
+
+
+def import_datasets(named_datasets, *, dry_run=False, user=None):
+    """Import [(dataset_name, tablib.Dataset)] in order, all or nothing.
+
+    Row numbers in problems count the header as row 1, as spreadsheet programs do.
+    """
+    report = ImportReport()
+    with transaction.atomic():
+        for name, dataset in named_datasets:
+            resource = DATASETS[name](user=user)
+            header_problems = check_headers(name, dataset, resource)
+            if header_problems:
+                report.problems += header_problems
+                break
+            result = resource.import_data(
+                dataset,
+                dry_run=dry_run,
+                use_transactions=True,
+                raise_errors=False,
+                rollback_on_validation_errors=True,
+                collect_failed_rows=False,
+            )
+            report.counts[name] = dict(result.totals)
+            report.problems += _problems(name, result, dataset)
+            if report.problems:
+                break  # later files refer to this one; their errors would only echo it
+        if dry_run or report.problems:
+            transaction.set_rollback(True)
+    return report

@@ -1,0 +1,197 @@
+"""Cell readers for spreadsheets typed by people: Russian and ISO dates, amounts with
+spaces and decimal commas, choice codes or labels, Roman cycle numerals, and rows that
+refer to each other by keys a person can type."""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
+from import_export import widgets
+
+from ratings.models import Cycle, Region
+
+CLEAR = "(clear)"
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y.%m.%d"]
+
+
+def is_blank(value):
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+class DateWidget(widgets.Widget):
+    """ISO 2025-06-01, Russian 01.06.2025, or a real spreadsheet date cell."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        if " " in text or "T" in text:  # "2025-06-01 00:00:00" from some exporters
+            text = re.split(r"[ T]", text, maxsplit=1)[0]
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(f"“{value}” is not a date; write 2025-06-01 or 01.06.2025.")
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class DecimalWidget(widgets.Widget):
+    """1500.5, 1 500,5 (spaces or non-breaking spaces as thousands separators) or 1,500.5."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return Decimal(str(value))
+        text = re.sub(r"[\s\u00a0\u202f']", "", str(value))
+        if "," in text and "." in text:
+            text = text.replace(",", "")
+        else:
+            text = text.replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"“{value}” is not a number; write 1500.5 or 1 500,5.") from None
+        if not number.is_finite():
+            raise ValueError(f"“{value}” is not a number.")
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value.normalize() if value == value.to_integral() else value
+
+
+class IntegerWidget(DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        number = super().clean(value, row, **kwargs)
+        if number is None:
+            return None
+        if number != number.to_integral():
+            raise ValueError(f"“{value}” is not a whole number.")
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class BooleanWidget(widgets.Widget):
+    TRUE = {"1", "true", "yes", "y", "да", "x", "+"}
+    FALSE = {"0", "false", "no", "n", "нет", "-"}
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(f"“{value}” is not yes/no; write true or false.")
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its code (“far_eastern”) or its label in English or Russian."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return ""
+        text = str(value).strip()
+        lowered = text.lower()
+        for member in self.choices:
+            if lowered in {member.value.lower(), str(member.label).lower(), member.name.lower()}:
+                return member.value
+        from django.utils import translation
+
+        with translation.override("ru"):
+            for member in self.choices:
+                if lowered == str(member.label).lower():
+                    return member.value
+        allowed = ", ".join(member.value for member in self.choices)
+        raise ValueError(f"“{text}” is not one of: {allowed}.")
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class CycleWidget(widgets.Widget):
+    """A cycle by its numeral: I, II, III (or 1, 2, 3)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        try:
+            return Cycle.objects.by_numeral(value)
+        except Cycle.DoesNotExist:
+            raise ValueError(f"There is no cycle “{value}”.") from None
+
+    def render(self, value, obj=None, **kwargs):
+        return value.numeral if value else ""
+
+
+class NumeralWidget(widgets.Widget):
+    """A cycle's own number column, written as a Roman numeral."""
+
+    def clean(self, value, row=None, **kwargs):
+        from ratings.numerals import from_roman
+
+        if is_blank(value):
+            return None
+        if isinstance(value, (int, float)):
+            return int(value)
+        return from_roman(value)
+
+    def render(self, value, obj=None, **kwargs):
+        from ratings.numerals import to_roman
+
+        return to_roman(value) if value else ""
+
+
+class KeyWidget(widgets.ForeignKeyWidget):
+    """A related row by any of several keys a person can type (tried in order, exact
+    first, then case-insensitive). `label` names the thing in messages."""
+
+    def __init__(self, model, fields, label, **kwargs):
+        self.fields = fields
+        self.label = label
+        super().__init__(model, field=fields[0], **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        text = str(value).strip()
+        for lookup in ("exact", "iexact"):
+            for field in self.fields:
+                try:
+                    return self.model.objects.get(**{f"{field}__{lookup}": text})
+                except ObjectDoesNotExist:
+                    continue
+                except MultipleObjectsReturned:
+                    raise ValueError(f"{self.label} “{text}” is ambiguous.") from None
+        raise ValueError(f"Unknown {self.label.lower()} “{text}”.")
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return getattr(value, self.fields[0])
+
+
+def region_widget():
+    return KeyWidget(Region, ["iso_code", "name_ru", "name_en", "slug"], "Region")
