@@ -132,11 +132,12 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def _append_status_changes(self, request, formset):
         project = formset.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if not inline_form.has_changed() or inline_form.instance.pk:
                 continue
             data = inline_form.cleaned_data
-            project.record_status(
+            appended = project.record_status(
                 data["status"],
                 data["cycle"],
                 effective_on=data.get("effective_on"),
@@ -144,6 +145,7 @@ class ProjectAdmin(admin.ModelAdmin):
                 note=data.get("note", ""),
                 by=request.user,
             )
+            formset.new_objects.append(appended)
 
 
 @admin.register(Evidence)

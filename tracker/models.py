@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ratings.models import Cycle, Region, choice_values
 
@@ -476,7 +477,7 @@ class Evidence(models.Model):
 
     class Meta:
         verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
+        verbose_name_plural = pgettext_lazy("plural", "evidence")
         ordering = ["project", "cycle__number", "occurred_on", "id"]
         constraints = [
             models.UniqueConstraint(
