@@ -83,8 +83,16 @@ class TrackerResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
+        # Related rows were looked up by the widgets, and check constraints are enforced by
+        # the database (its messages are translated in spreadsheets.py): validating them
+        # again here would cost several queries per row.
+        related = [f.name for f in instance._meta.concrete_fields if f.is_relation]
         try:
-            instance.full_clean(exclude=list(errors), validate_unique=validate_unique)
+            instance.full_clean(
+                exclude=[*errors, *related],
+                validate_unique=validate_unique,
+                validate_constraints=False,
+            )
         except ValidationError as error:
             columns = self._columns_by_attribute()
             for name, messages in error.update_error_dict({}).items():

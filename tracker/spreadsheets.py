@@ -99,6 +99,26 @@ class ImportReport:
         return not self.problems
 
 
+def _constraint_messages():
+    from django.apps import apps
+
+    messages = {}
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            messages[constraint.name] = str(constraint.get_violation_error_message())
+    messages["status_change_effective_in_cycle"] = "The effective date is outside its cycle's period."
+    return messages
+
+
+def plain_message(error):
+    """A database error named after a constraint, told in the constraint's own words."""
+    text = str(error)
+    for name, message in _constraint_messages().items():
+        if name in text:
+            return message
+    return text
+
+
 def _problems(name, result, dataset):
     known = set(dataset.headers)
     problems = []
@@ -106,7 +126,7 @@ def _problems(name, result, dataset):
         problems.append(RowProblem(name, 0, "", str(error.error)))
     for number, errors in result.row_errors():
         for error in errors:
-            problems.append(RowProblem(name, number + 1, "", str(error.error)))
+            problems.append(RowProblem(name, number + 1, "", plain_message(error.error)))
     for invalid in result.invalid_rows:
         for column, messages in invalid.error_dict.items():
             for message in messages:

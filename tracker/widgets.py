@@ -171,12 +171,18 @@ class KeyWidget(widgets.ForeignKeyWidget):
     def __init__(self, model, fields, label, **kwargs):
         self.fields = fields
         self.label = label
+        self.found = {}  # rows already looked up during this import
         super().__init__(model, field=fields[0], **kwargs)
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
         text = str(value).strip()
+        if text not in self.found:
+            self.found[text] = self._lookup(text)
+        return self.found[text]
+
+    def _lookup(self, text):
         for lookup in ("exact", "iexact"):
             for field in self.fields:
                 try:

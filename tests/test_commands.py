@@ -1,0 +1,97 @@
+"""The `unresolved`, `loadseeds` and `demo_editor` commands."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from tests.factories import add_evidence, make_project
+from tracker.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def unresolved_project(cycles, region):
+    project = make_project(region, cycles[1], reference="AMU-007", title_ru="Конвейер", title_en="Coal conveyor")
+    add_evidence(project, cycles[1], occurred_on=datetime.date(2024, 3, 1))
+    make_project(region, cycles[2], reference="AMU-008")  # this cycle's news: not listed
+    return project
+
+
+def test_unresolved_lists_earlier_unfinished_projects_as_a_table(unresolved_project):
+    out, err = run("unresolved", "--cycle", "III")
+    assert "AMU-007" in out and "Конвейер" in out
+    assert "AMU-008" not in out
+    assert "1 unresolved in cycle III" in err
+
+
+def test_unresolved_as_csv_has_one_row_per_project_with_every_column(unresolved_project):
+    out, _ = run("unresolved", "--cycle", "III", "--format", "csv")
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert row == {
+        "reference": "AMU-007",
+        "region": "Амурская область",
+        "title": "Конвейер",
+        "status_at_start": "announced",
+        "status_at_end": "announced",
+        "age_cycles": "1",
+        "last_evidence_on": "2024-03-01",
+        "silent": "yes",
+        "suggested_status": "stalled",
+    }
+
+
+def test_unresolved_as_json(unresolved_project):
+    out, _ = run("unresolved", "--cycle", "iii", "--format", "json")
+    (row,) = json.loads(out)
+    assert row["reference"] == "AMU-007" and row["silent"] is True
+
+
+def test_unresolved_names_the_known_cycles_when_the_cycle_is_unknown(cycles):
+    with pytest.raises(CommandError, match="Unknown cycle 'IX'. Known cycles: I, II, III."):
+        run("unresolved", "--cycle", "IX")
+
+
+def test_loadseeds_without_files_is_a_harmless_no_op(tmp_path, db):
+    out, _ = run("loadseeds", "--dir", str(tmp_path))
+    assert "nothing to load" in out
+
+
+def test_loadseeds_rolls_everything_back_when_one_row_fails(tmp_path, db):
+    (tmp_path / "regions.csv").write_text(
+        "iso_code,slug,name_ru,name_en,federal_district,borders_china,note\n"
+        "RU-AMU,amur,Амурская область,Amur Oblast,far_eastern,true,\n", encoding="utf-8"
+    )
+    (tmp_path / "cycles.csv").write_text(
+        "number,title,period_start,period_end,published_on,is_published,note\n"
+        "I,First,,2023-05-31,,true,\n", encoding="utf-8"
+    )
+    (tmp_path / "ratings.csv").write_text(
+        "region,cycle,score,note\nRU-AMU,I,9,\nRU-XXX,I,5,\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        run("loadseeds", "--dir", str(tmp_path))
+    from ratings.models import Region
+
+    assert Region.objects.count() == 0
+
+
+def test_demo_editor_prints_a_fresh_password_that_works(db):
+    out, _ = run("demo_editor")
+    password = out.split("password: ")[1].split()[0]
+    user = User.objects.get(username="editor")
+    assert user.check_password(password) and user.is_staff
+    assert user.groups.filter(name="Editors").exists()
+    again, _ = run("demo_editor")
+    assert again.split("password: ")[1].split()[0] != password
