@@ -1,0 +1,118 @@
+"""The seed dataset, loaded through the same import path as any spreadsheet."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from ratings.models import Cycle, Rating, Region
+from tracker.models import Evidence, Project, StatusChange
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("loadseeds", stdout=io.StringIO())
+        yield
+        for model in (StatusChange, Evidence, Project, Rating, Region, Cycle):
+            model.objects.all().delete()
+        from tracker.models import Organization, Source
+
+        Organization.objects.all().delete()
+        Source.objects.all().delete()
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_83_regions_carry_both_their_third_and_second_edition_scores(seeded):
+    third, second = Cycle.objects.by_numeral("III"), Cycle.objects.by_numeral("II")
+    rated = Region.objects.filter(ratings__cycle=third)
+    assert rated.count() == 83
+    assert Rating.objects.filter(cycle=second, region__in=rated).count() == 83
+
+
+def test_scores_as_printed(seeded):
+    scores = {
+        (r.region.name_ru, r.cycle.numeral): r.score
+        for r in Rating.objects.select_related("region", "cycle")
+    }
+    assert scores[("Амурская область", "III")] == 9
+    assert scores[("Тульская область", "III")] == 8 and scores[("Тульская область", "II")] == 9
+    assert scores[("Оренбургская область", "III")] == 5 and scores[("Оренбургская область", "II")] == 4
+    assert scores[("Чечня", "II")] == 1
+
+
+def test_crimea_is_recorded_without_a_score(seeded):
+    crimea = Region.objects.get(iso_code="UA-43")
+    assert not crimea.ratings.exists()
+    assert crimea.projects.exists()
+
+
+def test_cycles_cover_the_periods_of_the_design(seeded):
+    periods = {c.numeral: (c.period_start and c.period_start.isoformat(), c.period_end.isoformat()) for c in Cycle.objects.all()}
+    assert periods == {
+        "I": (None, "2023-05-31"),
+        "II": ("2023-06-01", "2025-05-31"),
+        "III": ("2025-06-01", "2026-05-31"),
+    }
+
+
+def test_every_project_has_a_region_an_initial_change_and_evidence(seeded):
+    assert Project.objects.count() >= 300
+    assert not Project.objects.filter(evidence__isnull=True).exists()
+    assert StatusChange.objects.filter(is_initial=True).count() == Project.objects.count()
+    initial_cycles = StatusChange.objects.filter(is_initial=True).values_list("project__first_cycle", "cycle")
+    assert all(first == cycle for first, cycle in initial_cycles)
+
+
+def test_every_evidence_row_has_a_source_and_every_change_its_evidence(seeded):
+    assert not Evidence.objects.filter(source__isnull=True).exists()
+    assert not StatusChange.objects.filter(is_initial=False, evidence__isnull=True).exists()
+
+
+def test_forum_projects_followed_up_by_the_rating_are_one_project_with_both_sources(seeded):
+    bridge = Project.objects.get(reference="YEV-901")
+    sources = set(bridge.evidence.values_list("source__kind", flat=True))
+    assert sources == {"media", "rating_report"}
+    assert bridge.first_cycle.numeral == "I"
+
+
+def test_contradicting_claims_are_recorded_not_resolved(seeded):
+    drones = Project.objects.get(reference="UD-901")
+    kinds = set(drones.evidence.values_list("kind", flat=True))
+    assert "contradiction" in kinds
+    assert drones.evidence.filter(attribution__icontains="Reuters").exists()
+
+
+def test_unresolved_report_for_cycle_three_names_what_the_edition_calls_unrealised(seeded):
+    third = Cycle.objects.by_numeral("III")
+    unresolved = set(Project.objects.unresolved_in(third).values_list("reference", flat=True))
+    assert len(unresolved) > 50
+    # «Завод по переработки сои совместно с Jinzhou Tianli находится пока в стадии намерений»
+    soy = Project.objects.get(region__iso_code="RU-YEV", participants__name__icontains="Jinzhou Tianli")
+    assert soy.reference in unresolved
+    # «Не был реализован конвейер по экспорту угля через Амур»
+    conveyor = Project.objects.get(region__iso_code="RU-AMU", title_ru__icontains="конвейер")
+    assert conveyor.status in (Project.Status.DROPPED, Project.Status.STALLED)
+    assert conveyor.evidence.filter(cycle=third, kind__in=["setback", "follow_up"]).exists()
+
+
+def test_loading_twice_changes_nothing(seeded):
+    out = io.StringIO()
+    call_command("loadseeds", stdout=out)
+    for line in out.getvalue().splitlines():
+        assert " new     0  updated     0" in line, line
+
+
+def test_seed_files_are_utf8_csv_in_the_import_format():
+    from tracker.resources import DATASETS
+
+    for name, resource in DATASETS.items():
+        path = SEEDS / f"{name}.csv"
+        header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        assert set(header) <= set(resource().get_export_headers()), name
