@@ -24,6 +24,7 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py loadseeds
 	$(BIN)/python manage.py demo_editor
 	$(BIN)/python manage.py runserver $(HOST)
