@@ -178,4 +178,29 @@ LOGIN_URL = "admin:login"
 TRACKER_STALL_AFTER_SILENT_CYCLES = env_int("TRACKER_STALL_AFTER_SILENT_CYCLES", 1, minimum=1)
 TRACKER_DROP_AFTER_YEARS = env_int("TRACKER_DROP_AFTER_YEARS", 4, minimum=1)
 
+# Spreadsheets (README "Spreadsheets").
+TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+TRACKER_IMPORT_MAX_UNPACKED_BYTES = env_int(
+    "TRACKER_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1
+)
+# Uploads stay in memory (they are capped above), so no temporary file is ever left behind;
+# between preview and confirmation the file waits in the database cache, not on disk.
+FILE_UPLOAD_HANDLERS = ["tracker.uploads.CappedMemoryUploadHandler"]
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tracker_cache",
+        "TIMEOUT": 3600,
+    }
+}
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_FORMATS = [
+    "tracker.formats.XLSX",
+    "tracker.formats.CSV",
+    "tracker.formats.ODS",
+    "tracker.formats.JSON",
+]

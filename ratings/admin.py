@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from tracker.resources import CycleResource, RatingResource, RegionResource
+from tracker.spreadsheet_admin import SpreadsheetAdmin
+
 from .models import Cycle, Rating, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(SpreadsheetAdmin):
+    resource_classes = [RegionResource]
     list_display = ["name_ru", "name_en", "iso_code", "federal_district", "borders_china"]
     list_filter = ["federal_district", "borders_china"]
     search_fields = ["name_ru", "name_en", "iso_code", "slug"]
@@ -13,7 +17,8 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(SpreadsheetAdmin):
+    resource_classes = [CycleResource]
     list_display = ["numeral", "title", "period_start", "period_end", "published_on", "is_published"]
     list_display_links = ["numeral", "title"]
     ordering = ["number"]
@@ -25,7 +30,8 @@ class CycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(SpreadsheetAdmin):
+    resource_classes = [RatingResource]
     list_display = ["region", "cycle", "score", "tier"]
     list_filter = ["cycle", "tier", "region__federal_district"]
     list_select_related = ["region", "cycle"]

@@ -41,6 +41,7 @@ class Region(models.Model):
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
+        permissions = [("import_region", "Can import regions from spreadsheets")]
         ordering = ["name_ru"]
         constraints = [
             models.UniqueConstraint(fields=["iso_code"], name="region_iso_code_unique"),
@@ -97,6 +98,7 @@ class Cycle(models.Model):
     class Meta:
         verbose_name = _("cycle")
         verbose_name_plural = _("cycles")
+        permissions = [("import_cycle", "Can import cycles from spreadsheets")]
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="cycle_number_unique"),
@@ -158,6 +160,7 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
+        permissions = [("import_rating", "Can import ratings from spreadsheets")]
         ordering = ["cycle__number", "-score", "region__name_ru"]
         constraints = [
             models.CheckConstraint(

@@ -1,10 +1,11 @@
 """Shared personas and data: an editor, a researcher, an anonymous visitor; three cycles."""
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from tests import factories
+from tracker.roles import EDITORS, RESEARCHERS
 
 
 @pytest.fixture
@@ -20,11 +21,22 @@ def region(db):
 @pytest.fixture
 def editor(db):
     user = User.objects.create_user("editor", password="editor-pass-123", is_staff=True)
-    codenames = []
-    for model in ["region", "cycle", "rating", "organization", "project", "participation", "source", "evidence", "statuschange"]:
-        codenames += [f"{action}_{model}" for action in ("add", "change", "delete", "view")]
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    user.groups.add(Group.objects.get(name=EDITORS))
     return user
+
+
+@pytest.fixture
+def researcher(db):
+    user = User.objects.create_user("researcher", password="researcher-pass-123", is_staff=True)
+    user.groups.add(Group.objects.get(name=RESEARCHERS))
+    return user
+
+
+@pytest.fixture
+def researcher_client(researcher):
+    client = Client()
+    client.force_login(researcher)
+    return client
 
 
 @pytest.fixture

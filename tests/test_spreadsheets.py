@@ -115,7 +115,7 @@ def test_missing_key_column_and_duplicated_headers_are_reported(cycles):
     "content, filename, message",
     [
         (b"\x00\x01\x02garbage", "data.csv", "NUL"),
-        (b"PK\x03\x04broken", "data.xlsx", "could not be read"),
+        (b"PK\x03\x04broken", "data.xlsx", "not a valid spreadsheet file"),
         (b"hello", "data.pdf", "is not a file the tracker reads"),
     ],
 )

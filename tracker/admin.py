@@ -3,17 +3,28 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Evidence, Organization, Participation, Project, Source, StatusChange
+from .resources import (
+    EvidenceResource,
+    OrganizationResource,
+    ParticipationResource,
+    ProjectResource,
+    SourceResource,
+    StatusChangeResource,
+)
+from .spreadsheet_admin import SpreadsheetAdmin
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SpreadsheetAdmin):
+    resource_classes = [OrganizationResource]
     list_display = ["name", "name_en", "country", "kind"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "name_en"]
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SpreadsheetAdmin):
+    resource_classes = [SourceResource]
     list_display = ["title", "kind", "publisher", "published_on", "language"]
     list_filter = ["kind", "language"]
     search_fields = ["title", "publisher", "url"]
@@ -31,6 +42,16 @@ class PartnerCountryFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(participants__country=self.value()).distinct()
         return queryset
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SpreadsheetAdmin):
+    resource_classes = [ParticipationResource]
+    list_display = ["project", "organization", "role"]
+    list_filter = ["role", "organization__country"]
+    list_select_related = ["project", "organization"]
+    search_fields = ["project__reference", "organization__name", "organization__name_en"]
+    autocomplete_fields = ["project", "organization"]
 
 
 class ParticipationInline(admin.TabularInline):
@@ -78,7 +99,8 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(SpreadsheetAdmin):
+    resource_classes = [ProjectResource]
     list_display = ["reference", "title_ru", "title_en", "region", "sector", "status", "first_cycle"]
     list_display_links = ["reference", "title_ru"]
     list_filter = [
@@ -149,7 +171,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(SpreadsheetAdmin):
+    resource_classes = [EvidenceResource]
     list_display = ["project", "cycle", "date_display", "kind", "source"]
     list_filter = ["kind", "cycle", "source__kind"]
     list_select_related = ["project", "cycle", "source"]
@@ -168,9 +191,10 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(SpreadsheetAdmin):
     """Status changes are appended here or on the project page, never edited."""
 
+    resource_classes = [StatusChangeResource]
     list_display = ["project", "cycle", "status", "effective_on", "is_initial", "recorded_by", "recorded_at"]
     list_filter = ["status", "cycle", "is_initial"]
     list_select_related = ["project", "cycle", "recorded_by"]

@@ -89,6 +89,7 @@ class Organization(models.Model):
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
+        permissions = [("import_organization", "Can import organizations from spreadsheets")]
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["name"], name="organization_name_unique"),
@@ -149,6 +150,7 @@ class Source(models.Model):
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        permissions = [("import_source", "Can import sources from spreadsheets")]
         ordering = ["title"]
         constraints = [
             models.UniqueConstraint(fields=["title"], name="source_title_unique"),
@@ -267,6 +269,7 @@ class Project(models.Model):
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
+        permissions = [("import_project", "Can import projects from spreadsheets")]
         ordering = ["reference"]
         constraints = [
             models.UniqueConstraint(fields=["reference"], name="project_reference_unique"),
@@ -402,6 +405,7 @@ class Participation(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        permissions = [("import_participation", "Can import participants from spreadsheets")]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "organization", "role"], name="participation_unique"
@@ -478,6 +482,7 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = pgettext_lazy("plural", "evidence")
+        permissions = [("import_evidence", "Can import evidence from spreadsheets")]
         ordering = ["project", "cycle__number", "occurred_on", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -547,6 +552,7 @@ class StatusChange(models.Model):
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        permissions = [("import_statuschange", "Can import status changes from spreadsheets")]
         ordering = ["project", "cycle__number", models.F("effective_on").asc(nulls_first=True), "id"]
         constraints = [
             models.CheckConstraint(

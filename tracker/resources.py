@@ -5,6 +5,9 @@ cell text ``(clear)`` empties a field on purpose; errors name the column, not th
 field; status-change rows are appended through ``Project.record_status``.
 """
 
+import datetime
+
+import tablib
 from django.core.exceptions import ValidationError
 from import_export import fields, resources
 
@@ -49,12 +52,27 @@ def choice(attribute, choices, column_name=None):
 
 
 class TrackerResource(resources.ModelResource):
+    #: One example row for the blank template ({column: value}).
+    example = {}
+
     class Meta:
         abstract = True
 
     def __init__(self, user=None, **kwargs):
         self.user = user
         super().__init__(**kwargs)
+
+    def acting_user(self, import_kwargs):
+        """The signed-in user behind this import (admin or command line), if any."""
+        user = import_kwargs.get("user") or self.user
+        return user if getattr(user, "pk", None) else None
+
+    def template_dataset(self):
+        """The columns of this dataset and one example row, for a blank spreadsheet."""
+        headers = self.get_export_headers()
+        dataset = tablib.Dataset(headers=headers, title=self._meta.name)
+        dataset.append([self.example.get(h, "") for h in headers])
+        return dataset
 
     def _columns_by_attribute(self):
         return {f.attribute: f.column_name for f in self.get_import_fields() if f.attribute}
@@ -102,6 +120,8 @@ class TrackerResource(resources.ModelResource):
 
 
 class RegionResource(TrackerResource):
+    example = {"iso_code": "RU-AMU", "slug": "amur-oblast", "name_ru": "Амурская область", "name_en": "Amur Oblast", "federal_district": "far_eastern", "borders_china": True}
+
     iso_code = text("iso_code")
     slug = text("slug")
     name_ru = text("name_ru")
@@ -120,6 +140,8 @@ class RegionResource(TrackerResource):
 
 
 class CycleResource(TrackerResource):
+    example = {"number": "III", "title": "Третий выпуск", "period_start": datetime.date(2025, 6, 1), "period_end": datetime.date(2026, 5, 31), "published_on": datetime.date(2026, 6, 1), "is_published": True}
+
     number = column("number", NumeralWidget())
     title = text("title")
     period_start = column("period_start", DateWidget())
@@ -138,6 +160,8 @@ class CycleResource(TrackerResource):
 
 
 class RatingResource(TrackerResource):
+    example = {"region": "RU-AMU", "cycle": "III", "score": 9}
+
     region = column("region", region_widget())
     cycle = column("cycle", CycleWidget())
     score = column("score", IntegerWidget())
@@ -157,6 +181,8 @@ class RatingResource(TrackerResource):
 
 
 class OrganizationResource(TrackerResource):
+    example = {"name": "Heilongjiang Province", "name_en": "Heilongjiang Province", "country": "CN", "kind": "government"}
+
     name = text("name")
     name_en = text("name_en")
     country = text("country")
@@ -176,6 +202,8 @@ class OrganizationResource(TrackerResource):
 
 
 class SourceResource(TrackerResource):
+    example = {"title": "Рейтинг продуктивности… Третий выпуск", "kind": "rating_report", "published_on": datetime.date(2026, 6, 1), "published_precision": "month", "language": "ru"}
+
     title = text("title")
     url = text("url")
     kind = choice("kind", Source.Kind)
@@ -199,6 +227,8 @@ def project_widget():
 
 
 class ProjectResource(TrackerResource):
+    example = {"reference": "AMU-001", "region": "RU-AMU", "title_ru": "Канатная дорога Благовещенск – Хэйхэ", "title_en": "Blagoveshchensk–Heihe cable car", "location": "Благовещенск", "sector": "transport", "announced_on": datetime.date(2025, 7, 1), "announced_precision": "month", "first_cycle": "II"}
+
     reference = text("reference")
     region = column("region", region_widget())
     title_ru = text("title_ru")
@@ -230,6 +260,8 @@ class ProjectResource(TrackerResource):
 
 
 class ParticipationResource(TrackerResource):
+    example = {"project": "AMU-001", "organization": "Heilongjiang Province", "role": "partner"}
+
     project = column("project", project_widget())
     organization = column(
         "organization", KeyWidget(Organization, ["name", "name_en"], "Organization")
@@ -249,6 +281,8 @@ class ParticipationResource(TrackerResource):
 
 
 class EvidenceResource(TrackerResource):
+    example = {"reference": "AMU-001-E1", "project": "AMU-001", "cycle": "III", "date": datetime.date(2026, 3, 1), "date_precision": "month", "kind": "result", "summary": "Installation of border-control equipment was completed; the project was 93% ready.", "source": "Рейтинг продуктивности… Третий выпуск", "locator": "Амурская область — События июня 2025 – мая 2026 годов"}
+
     reference = text("reference")
     project = column("project", project_widget())
     cycle = column("cycle", CycleWidget())
@@ -289,13 +323,15 @@ class EvidenceResource(TrackerResource):
         ).first()
 
     def before_save_instance(self, instance, row, **kwargs):
-        if instance._state.adding and self.user is not None:
-            instance.recorded_by = self.user
+        if instance._state.adding:
+            instance.recorded_by = self.acting_user(kwargs)
 
 
 class StatusChangeResource(TrackerResource):
     """Rows are appended through Project.record_status; a row already in the history
     (same project, cycle, status and date) is reported unchanged."""
+
+    example = {"project": "AMU-001", "cycle": "III", "status": "launched", "effective_on": datetime.date(2026, 3, 1), "evidence": "AMU-001-E1", "note": "Construction under way."}
 
     project = column("project", project_widget())
     cycle = column("cycle", CycleWidget())
@@ -341,7 +377,7 @@ class StatusChangeResource(TrackerResource):
             effective_on=instance.effective_on,
             evidence=instance.evidence,
             note=instance.note,
-            by=self.user,
+            by=self.acting_user(kwargs),
         )
         instance.pk = appended.pk
         instance._state.adding = False

@@ -1,6 +1,7 @@
 """The two roles of the tracker, as auth groups.
 
-Editors change the rating's and the tracker's data; researchers only view (and export).
+Editors change and import the rating's and the tracker's data; researchers only view
+(and export, which needs no more than view).
 """
 
 EDITORS = "Editors"
@@ -22,7 +23,7 @@ def sync_groups(group_model, permission_model):
     researchers, _ = group_model.objects.get_or_create(name=RESEARCHERS)
     in_apps = permission_model.objects.filter(content_type__app_label__in=list(MODELS))
     editors.permissions.set(
-        in_apps.filter(codename__in=permission_codenames(["add", "change", "delete", "view"]))
+        in_apps.filter(codename__in=permission_codenames(["add", "change", "delete", "view", "import"]))
     )
     researchers.permissions.set(in_apps.filter(codename__in=permission_codenames(["view"])))
     return editors, researchers

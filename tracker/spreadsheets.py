@@ -5,75 +5,12 @@ tablib Dataset (`read_dataset`), then `import_datasets` runs the resources insid
 transaction and rolls everything back if any row of any file fails.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import tablib
 from django.db import transaction
 
+from .formats import SpreadsheetError, read_dataset  # noqa: F401 (the import path's entry points)
 from .resources import DATASETS
-
-FORMATS = ("csv", "xlsx", "ods", "json")
-
-
-class SpreadsheetError(ValueError):
-    """The file as a whole cannot be read (not a spreadsheet, unknown format…)."""
-
-
-def decode_text(content):
-    """UTF-8 (with or without BOM) or Windows-1251, without asking the user."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        return content.decode("cp1251")
-
-
-def sniff_delimiter(text):
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        header = text.splitlines()[0] if text else ""
-        return max(",;\t", key=header.count)
-
-
-def format_of(filename):
-    suffix = Path(filename).suffix.lower().lstrip(".")
-    if suffix in FORMATS:
-        return suffix
-    if suffix == "tsv":
-        return "csv"
-    raise SpreadsheetError(
-        f"“{filename}” is not a file the tracker reads: use .xlsx, .ods, .csv or .json."
-    )
-
-
-def read_dataset(content, filename):
-    """A tablib Dataset from uploaded bytes; SpreadsheetError with a plain message otherwise."""
-    fmt = format_of(filename)
-    try:
-        if fmt == "csv":
-            text = decode_text(content)
-            if "\x00" in text:
-                raise SpreadsheetError(f"“{filename}” contains NUL bytes: it is not a text CSV file.")
-            dataset = tablib.Dataset().load(text, format="csv", delimiter=sniff_delimiter(text))
-        elif fmt == "json":
-            dataset = tablib.Dataset().load(decode_text(content), format="json")
-        else:
-            dataset = tablib.Dataset().load(io.BytesIO(content), format=fmt)
-    except SpreadsheetError:
-        raise
-    except Exception as error:
-        raise SpreadsheetError(f"“{filename}” could not be read as {fmt.upper()}: {error}") from None
-    if not dataset.headers:
-        raise SpreadsheetError(f"“{filename}” has no header row.")
-    dataset.headers = [str(h or "").strip() for h in dataset.headers]
-    return dataset
-
 
 @dataclass
 class RowProblem:

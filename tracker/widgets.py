@@ -40,7 +40,7 @@ class DateWidget(widgets.Widget):
         raise ValueError(f"“{value}” is not a date; write 2025-06-01 or 01.06.2025.")
 
     def render(self, value, obj=None, **kwargs):
-        return value.isoformat() if value else ""
+        return value  # a real date: a date cell in XLSX/ODS, ISO text in CSV
 
 
 class DecimalWidget(widgets.Widget):
@@ -66,8 +66,8 @@ class DecimalWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
-            return ""
-        return value.normalize() if value == value.to_integral() else value
+            return None
+        return int(value) if value == value.to_integral() else value.normalize()
 
 
 class IntegerWidget(DecimalWidget):

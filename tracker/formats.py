@@ -1,0 +1,303 @@
+"""Spreadsheet formats: CSV, XLSX, ODS and JSON, both ways.
+
+Reading guesses what people's files really are (UTF-8 with or without BOM or
+Windows-1251; comma, semicolon or tab) and refuses hostile files before parsing them:
+uploads over TRACKER_IMPORT_MAX_BYTES, XLSX/ODS archives that unpack to more than
+TRACKER_IMPORT_MAX_UNPACKED_BYTES (zip bombs), and XML using DOCTYPE or entity
+declarations (entity bombs). The parsers themselves go through defusedxml: openpyxl
+and odfpy both use it when it is installed (tests/test_formats.py checks that they do).
+
+Writing neutralises cells that spreadsheet programs would run as formulas (OWASP CSV
+injection): in CSV a text cell starting with = + - @ tab or carriage return gets a
+leading apostrophe (removed again on import); in XLSX and ODS such cells are stored as
+text cells. Numbers and dates stay numbers and dates.
+"""
+
+import csv
+import datetime
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+
+import tablib
+from django.conf import settings
+from import_export.formats import base_formats
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ENTITY_PATTERN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class SpreadsheetError(ValueError):
+    """The file as a whole cannot be read (not a spreadsheet, too big, hostile…)."""
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unneutralise(value):
+    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def decode_text(content):
+    """UTF-8 (with or without BOM) or Windows-1251, without asking the user."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("cp1251")
+
+
+def sniff_delimiter(text):
+    lines = text.splitlines()
+    sample = "\n".join(lines[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        header = lines[0] if lines else ""
+        return max(",;\t", key=header.count)
+
+
+def check_size(size, filename):
+    limit = settings.TRACKER_IMPORT_MAX_BYTES
+    if size > limit:
+        raise SpreadsheetError(
+            f"“{filename}” is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB."
+        )
+
+
+def check_archive(content, filename):
+    """Refuse zip bombs and XML entity declarations before any parser sees the file."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        raise SpreadsheetError(f"“{filename}” is not a valid spreadsheet file (damaged or not XLSX/ODS).") from None
+    limit = settings.TRACKER_IMPORT_MAX_UNPACKED_BYTES
+    members = archive.infolist()
+    if len(members) > 10_000 or sum(m.file_size for m in members) > limit:
+        raise SpreadsheetError(
+            f"“{filename}” unpacks to more than {limit / 1e6:.0f} MB; it is refused as a possible zip bomb."
+        )
+    for member in members:
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        read = 0
+        with archive.open(member) as stream:
+            tail = b""
+            while chunk := stream.read(1 << 16):
+                read += len(chunk)
+                if read > limit:
+                    raise SpreadsheetError(f"“{filename}” unpacks to more than declared; it is refused.")
+                if _ENTITY_PATTERN.search(tail + chunk):
+                    raise SpreadsheetError(
+                        f"“{filename}” declares XML entities ({member.filename}); it is refused as unsafe."
+                    )
+                tail = chunk[-16:]
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+class SpreadsheetFormat(base_formats.Format):
+    """A format of ours: reads bytes (the encoding is guessed, not chosen) and writes safely."""
+
+    title = ""
+    extension = ""
+    content_type = "application/octet-stream"
+
+    def __init__(self, encoding=None, **kwargs):
+        self.encoding = encoding
+
+    def get_title(self):
+        return self.title
+
+    def get_extension(self):
+        return self.extension
+
+    def get_content_type(self):
+        return self.content_type
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def can_import(self):
+        return True
+
+    def can_export(self):
+        return True
+
+    def create_dataset(self, in_stream, filename=None, **kwargs):
+        content = in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8")
+        filename = filename or f"file.{self.extension}"
+        check_size(len(content), filename)
+        try:
+            dataset = self.read(content, filename)
+        except SpreadsheetError:
+            raise
+        except Exception as error:
+            raise SpreadsheetError(
+                f"“{filename}” could not be read as {self.title}: {error}"
+            ) from None
+        if not dataset.headers or not any(dataset.headers):
+            raise SpreadsheetError(f"“{filename}” has no header row.")
+        dataset.headers = [str(h if h is not None else "").strip() for h in dataset.headers]
+        return dataset
+
+    def read(self, content, filename):
+        raise NotImplementedError
+
+
+class CSV(SpreadsheetFormat):
+    title, extension, content_type = "csv", "csv", "text/csv; charset=utf-8"
+
+    def read(self, content, filename):
+        text = decode_text(content)
+        if "\x00" in text:
+            raise SpreadsheetError(f"“{filename}” contains NUL bytes: it is not a text CSV file.")
+        dataset = tablib.Dataset().load(text, format="csv", delimiter=sniff_delimiter(text))
+        return _map_cells(dataset, unneutralise)
+
+    def export_data(self, dataset, **kwargs):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(dataset.headers)
+        for row in dataset:
+            writer.writerow(["" if v is None else neutralise(_csv_value(v)) for v in row])
+        return "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 correctly
+
+    def is_binary(self):
+        return True
+
+
+def _csv_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+class JSON(SpreadsheetFormat):
+    title, extension, content_type = "json", "json", "application/json"
+
+    def read(self, content, filename):
+        rows = json.loads(decode_text(content))
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise SpreadsheetError(f"“{filename}” must hold a list of objects, one per row.")
+        headers = list(dict.fromkeys(key for row in rows for key in row))
+        dataset = tablib.Dataset(headers=headers)
+        for row in rows:
+            dataset.append([row.get(h) for h in headers])
+        return dataset
+
+    def export_data(self, dataset, **kwargs):
+        rows = [{h: _plain(v) for h, v in zip(dataset.headers, row)} for row in dataset]
+        return json.dumps(rows, ensure_ascii=False, indent=1)
+
+
+class XLSX(SpreadsheetFormat):
+    title, extension = "xlsx", "xlsx"
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def read(self, content, filename):
+        check_archive(content, filename)
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        headers = next(rows, None)
+        if headers is None:
+            raise SpreadsheetError(f"“{filename}” is empty.")
+        dataset = tablib.Dataset(headers=[h for h in headers])
+        width = len(headers)
+        for row in rows:
+            row = list(row[:width]) + [None] * (width - len(row))
+            if any(v not in (None, "") for v in row):
+                dataset.append(row)
+        book.close()
+        return dataset
+
+    def export_data(self, dataset, **kwargs):
+        import openpyxl
+        from openpyxl.styles import Font
+
+        book = openpyxl.Workbook(write_only=False)
+        sheet = book.active
+        sheet.title = (dataset.title or "data")[:31]
+        sheet.append(list(dataset.headers))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for row in dataset:
+            sheet.append([_xlsx_value(v) for v in row])
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":  # text that looks like a formula stays text
+                    cell.data_type = "s"
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+def _xlsx_value(value):
+    if isinstance(value, str):
+        # openpyxl refuses control characters that XML 1.0 cannot hold.
+        return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", value)
+    return value
+
+
+class ODS(SpreadsheetFormat):
+    title, extension = "ods", "ods"
+    content_type = "application/vnd.oasis.opendocument.spreadsheet"
+
+    def read(self, content, filename):
+        check_archive(content, filename)
+        return tablib.Dataset().load(io.BytesIO(content), format="ods")
+
+    def export_data(self, dataset, **kwargs):
+        # tablib writes every str as an ODS text cell, so formulas never run.
+        clean = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+        for row in dataset:
+            clean.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        return clean.export("ods")
+
+
+FORMATS = [XLSX, CSV, ODS, JSON]
+BY_EXTENSION = {f.extension: f for f in FORMATS} | {"tsv": CSV, "txt": CSV}
+
+
+def _map_cells(dataset, fn):
+    mapped = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        mapped.append([fn(v) for v in row])
+    return mapped
+
+
+def format_for(filename):
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    try:
+        return BY_EXTENSION[extension]()
+    except KeyError:
+        raise SpreadsheetError(
+            f"“{filename}” is not a file the tracker reads: use .xlsx, .ods, .csv or .json."
+        ) from None
+
+
+def read_dataset(content, filename):
+    """A tablib Dataset from uploaded bytes; SpreadsheetError with a plain message otherwise."""
+    return format_for(filename).create_dataset(content, filename=filename)

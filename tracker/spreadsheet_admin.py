@@ -1,0 +1,115 @@
+"""Import and export in the admin, built on django-import-export's views.
+
+What this adds: the file's format follows its extension; a file that cannot be read gets
+the reader's own message; the size cap is checked before reading; the confirmation step is
+all-or-nothing as well; and each dataset offers a blank template with an example row.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.forms import ImportForm
+
+from .formats import FORMATS, BY_EXTENSION, SpreadsheetError, check_size
+
+
+class SpreadsheetImportForm(ImportForm):
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is None and getattr(self, "upload_too_big", False):
+            self.add_error("import_file", _("The file is larger than the import limit."))
+            return cleaned
+        if upload is not None:
+            extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+            if extension not in BY_EXTENSION:
+                self.add_error(
+                    "import_file",
+                    _("“%(name)s” is not a file the tracker reads: use .xlsx, .ods, .csv or .json.")
+                    % {"name": upload.name},
+                )
+                return cleaned
+            chosen = BY_EXTENSION[extension]
+            cleaned["format"] = str(next(i for i, f in enumerate(FORMATS) if f is chosen))
+            try:
+                check_size(upload.size or 0, upload.name)
+            except SpreadsheetError as error:
+                self.add_error("import_file", str(error))
+        return cleaned
+
+
+class SpreadsheetAdmin(ImportExportModelAdmin):
+    """ModelAdmin with spreadsheet import (editors) and export (anyone who may view)."""
+
+    formats = FORMATS
+    import_form_class = SpreadsheetImportForm
+    import_export_change_list_template = "admin/tracker/change_list_spreadsheets.html"
+
+    def get_import_formats(self):
+        return FORMATS
+
+    def get_export_formats(self):
+        return FORMATS
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        form.upload_too_big = getattr(request, "upload_too_big", False)
+        return form
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, SpreadsheetError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs.pop("request", None)
+        kwargs["rollback_on_validation_errors"] = True
+        kwargs["use_transactions"] = True
+        return kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(request, _("The import failed and nothing was written. Check the file and try again."))
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
+        return super().process_result(result, request)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        urls = [
+            path(
+                "template.<str:extension>",
+                self.admin_site.admin_view(self.template_view),
+                name="%s_%s_template" % info,
+            )
+        ]
+        return urls + super().get_urls()
+
+    def template_view(self, request, extension):
+        """A blank spreadsheet for this dataset: its columns and one example row."""
+        if not self.has_import_permission(request) and not self.has_view_permission(request):
+            raise PermissionDenied
+        file_format = BY_EXTENSION.get(extension)
+        if file_format is None:
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0]()
+        content = file_format().export_data(resource.template_dataset())
+        response = HttpResponse(content, content_type=file_format.content_type)
+        name = f"{resource._meta.name}-template.{file_format.extension}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["template_extensions"] = [f.extension for f in FORMATS]
+        return super().changelist_view(request, extra_context)
