@@ -62,6 +62,12 @@ class TrackerResource(resources.ModelResource):
         self.user = user
         super().__init__(**kwargs)
 
+    progress = None  # called with the number of rows done, when set
+
+    def after_import_row(self, row, row_result, **kwargs):
+        if self.progress is not None:
+            self.progress(kwargs.get("row_number", 0))
+
     def acting_user(self, import_kwargs):
         """The signed-in user behind this import (admin or command line), if any."""
         user = import_kwargs.get("user") or self.user

@@ -86,7 +86,7 @@ def check_headers(name, dataset, resource):
     return problems
 
 
-def import_datasets(named_datasets, *, dry_run=False, user=None):
+def import_datasets(named_datasets, *, dry_run=False, user=None, progress=None):
     """Import [(dataset_name, tablib.Dataset)] in order, all or nothing.
 
     Row numbers in problems count the header as row 1, as spreadsheet programs do.
@@ -95,6 +95,7 @@ def import_datasets(named_datasets, *, dry_run=False, user=None):
     with transaction.atomic():
         for name, dataset in named_datasets:
             resource = DATASETS[name](user=user)
+            resource.progress = (progress or {}).get(name)
             header_problems = check_headers(name, dataset, resource)
             if header_problems:
                 report.problems += header_problems

@@ -1,0 +1,118 @@
+"""Import and export in the admin: preview, confirm, all-or-nothing, roles, templates."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.factories import make_project
+from tracker.formats import FORMATS
+from tracker.models import Project
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "reference;region;title_ru;title_en;sector;first_cycle\n"
+
+
+def upload(client, content, name="projects.csv"):
+    return client.post(
+        reverse("admin:tracker_project_import"),
+        {"format": "0", "import_file": SimpleUploadedFile(name, content), "resource": "0"},
+    )
+
+
+def test_preview_lists_new_rows_and_confirm_writes_them(editor_client, cycles, region):
+    content = (HEADER + "AMU-001;RU-AMU;Мост;Bridge;transport;II\nAMU-002;Амурская область;Порт;Port;logistics;III\n").encode("cp1251")
+    preview = upload(editor_client, content)
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "AMU-001" in html and "AMU-002" in html
+    assert not Project.objects.exists()  # a preview writes nothing
+    confirm = preview.context["confirm_form"]
+    response = editor_client.post(reverse("admin:tracker_project_process_import"), confirm.initial)
+    assert response.status_code == 302
+    assert sorted(Project.objects.values_list("reference", flat=True)) == ["AMU-001", "AMU-002"]
+    assert Project.objects.get(reference="AMU-002").status_changes.get().status == "announced"
+
+
+def test_a_failing_row_is_shown_with_its_row_and_column_and_nothing_can_be_confirmed(editor_client, cycles, region):
+    content = (HEADER + "AMU-001;RU-AMU;Мост;Bridge;transport;II\nAMU-002;Атлантида;Порт;Port;logistics;III\n").encode()
+    preview = upload(editor_client, content)
+    html = preview.content.decode()
+    assert "Unknown region “Атлантида”" in html
+    assert "region" in html
+    assert "confirm_form" not in preview.context or preview.context["confirm_form"] is None
+    assert not Project.objects.exists()
+
+
+def test_a_file_that_is_not_a_spreadsheet_gets_the_readers_message(editor_client, cycles):
+    preview = upload(editor_client, b"PK\x03\x04junk", name="projects.xlsx")
+    assert "not a valid spreadsheet file" in preview.content.decode()
+    preview = upload(editor_client, b"%PDF-1.4", name="projects.pdf")
+    assert "is not a file the tracker reads" in preview.content.decode()
+
+
+def test_upload_over_the_limit_is_refused_with_a_message(editor_client, cycles, settings):
+    settings.TRACKER_IMPORT_MAX_BYTES = 100
+    preview = upload(editor_client, (HEADER + "AMU-001;RU-AMU;Мост;Bridge;transport;II\n" * 20).encode())
+    assert "the limit is" in preview.content.decode()
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_researchers_get_403_on_import(researcher_client, cycles, method):
+    for name in ["admin:tracker_project_import", "admin:tracker_project_process_import", "admin:ratings_rating_import"]:
+        response = getattr(researcher_client, method)(reverse(name))
+        assert response.status_code in (403, 405), name
+    response = researcher_client.post(
+        reverse("admin:tracker_project_import"),
+        {"format": "1", "import_file": SimpleUploadedFile("p.csv", (HEADER + "AMU-001;RU-AMU;М;B;transport;II\n").encode())},
+    )
+    assert response.status_code == 403
+    assert not Project.objects.exists()
+
+
+def test_researchers_can_export(researcher_client, cycles, region):
+    make_project(region, cycles[1], reference="AMU-001")
+    page = researcher_client.get(reverse("admin:tracker_project_changelist"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "export" in html.lower()
+    assert reverse("admin:tracker_project_import") not in html
+
+
+def test_export_of_a_filtered_list_holds_exactly_its_rows(editor_client, cycles, region):
+    make_project(region, cycles[1], reference="AMU-001", sector="transport")
+    make_project(region, cycles[1], reference="AMU-002", sector="energy")
+    url = reverse("admin:tracker_project_export") + "?sector__exact=energy"
+    form = editor_client.get(url)
+    assert form.status_code == 200
+    xlsx_index = str([f.extension for f in FORMATS].index("xlsx"))
+    data = {"format": xlsx_index, "resource": "0"}
+    for key, field in form.context["form"].fields.items():
+        if key.startswith("projectresource_"):
+            data[key] = "on"
+    response = editor_client.post(url, data)
+    assert response.status_code == 200, response.content[:500]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    references = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert references == ["AMU-002"]
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "csv", "ods", "json"])
+def test_blank_template_has_the_columns_and_one_example_row(editor_client, extension):
+    response = editor_client.get(reverse("admin:tracker_evidence_template", args=[extension]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    from tracker.formats import read_dataset
+
+    dataset = read_dataset(response.content, f"t.{extension}")
+    assert dataset.headers[:3] == ["reference", "project", "cycle"]
+    assert len(dataset) == 1
+
+
+def test_changelist_links_the_template(editor_client):
+    html = editor_client.get(reverse("admin:tracker_project_changelist")).content.decode()
+    assert reverse("admin:tracker_project_template", args=["xlsx"]) in html
