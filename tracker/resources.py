@@ -13,6 +13,7 @@ from import_export import fields, resources
 
 from ratings.models import Cycle, Rating, Region
 
+from .bulk import BulkImportMixin
 from .models import (
     DatePrecision,
     Evidence,
@@ -51,7 +52,7 @@ def choice(attribute, choices, column_name=None):
     return column(attribute, ChoiceWidget(choices), column_name)
 
 
-class TrackerResource(resources.ModelResource):
+class TrackerResource(BulkImportMixin, resources.ModelResource):
     #: One example row for the blank template ({column: value}).
     example = {}
 
@@ -264,6 +265,22 @@ class ProjectResource(TrackerResource):
     def get_queryset(self):
         return Project.objects.select_related("region", "first_cycle")
 
+    def after_bulk_create(self, projects):
+        # What Project.save() does for one new project: its initial `announced` change.
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    project=project,
+                    cycle_id=project.first_cycle_id,
+                    status=Project.Status.ANNOUNCED,
+                    note="First reported.",
+                    is_initial=True,
+                )
+                for project in projects
+            ],
+            batch_size=1000,
+        )
+
 
 class ParticipationResource(TrackerResource):
     example = {"project": "AMU-001", "organization": "Heilongjiang Province", "role": "partner"}
@@ -375,6 +392,9 @@ class StatusChangeResource(TrackerResource):
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return not instance._state.adding and not import_validation_errors
+
+    def bulk_capable(self):
+        return False  # every row goes through Project.record_status
 
     def save_instance(self, instance, is_create, row, **kwargs):
         appended = instance.project.record_status(
