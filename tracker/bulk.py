@@ -19,9 +19,10 @@ it start again on the row-by-row path, so that the message names the row.
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
+from django.db.models.base import ModelState
 from import_export.results import Result, RowResult
 
-from .widgets import KeyWidget, is_blank
+from .widgets import CLEAR, ChoiceWidget, KeyWidget, TextWidget, is_blank
 
 BATCH = 1000
 
@@ -45,6 +46,9 @@ class BulkImportMixin:
             return super().import_data(
                 dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=use_transactions, **kwargs
             )
+
+    #: Whether new rows need their primary keys back (for `after_bulk_create`).
+    needs_new_pks = False
 
     def bulk_capable(self):
         return True
@@ -88,17 +92,24 @@ class BulkImportMixin:
     # -- validating ---------------------------------------------------------------------
 
     def _checks(self):
-        """(model field, column, allowed choices) for every field a row can set."""
+        """(model field, column, allowed choices) for every field a row can set.
+
+        Choices read by a ChoiceWidget are valid already and are not checked again."""
         columns = self._columns_by_attribute()
+        chosen = {f.attribute for f in self.get_import_fields() if isinstance(f.widget, ChoiceWidget)}
         checks = []
         for field in self._meta.model._meta.concrete_fields:
             if field.primary_key or not field.editable:
                 continue
-            choices = {value for value, _label in field.flatchoices} if field.choices else None
+            choices = None
+            if field.choices and field.name not in chosen:
+                choices = {value for value, _label in field.flatchoices}
+            if field.blank and choices is None and not (field.max_length and not field.is_relation):
+                continue  # nothing a row could get wrong here
             checks.append((field, columns.get(field.name, field.name), choices))
         return checks
 
-    def _validate(self, instance, errors, checks):
+    def _validate(self, instance, errors, checks, columns):
         for field, column, choices in checks:
             if column in errors:
                 continue
@@ -114,7 +125,6 @@ class BulkImportMixin:
             if message:
                 errors.setdefault(column, []).append(message)
         if not errors:
-            columns = self._columns_by_attribute()
             try:
                 instance.clean()
             except ValidationError as error:
@@ -131,32 +141,55 @@ class BulkImportMixin:
         result.total_rows = len(dataset)
         fields = [f for f in self.get_import_fields() if f.attribute and not f.readonly]
         checks = self._checks()
+        columns = self._columns_by_attribute()
         id_fields = [self.fields[name] for name in self.get_import_id_fields()]
         self._prefetch_keys(dataset, fields)
         headers = dataset.headers
         rows = [dict(zip(headers, values)) for values in dataset]
         keys = []
+        single_text = len(id_fields) == 1 and isinstance(id_fields[0].widget, TextWidget)
         for row in rows:
+            if single_text:  # the common case (references, names): no widget needed
+                value = row.get(id_fields[0].column_name)
+                keys.append(None if is_blank(value) else (str(value).strip(),))
+                continue
             try:
                 keys.append(self._row_key(row, id_fields))
             except ValueError:
                 keys.append(None)
         existing = self._existing(keys, id_fields)
         attnames = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+        # Defaults are worked out once per file ("recorded at" is the moment of the import).
+        defaults = {
+            f.attname: None if f.primary_key else f.get_default() for f in model._meta.concrete_fields
+        }
+        setters = [
+            (field, _model_field(model, field.attribute))
+            for field in fields
+            if field.column_name in headers
+        ]
         created, updated, changed_fields = [], [], set()
         for number, (row, key) in enumerate(zip(rows, keys), 1):
             instance = existing.get(key) if key is not None else None
             is_new = instance is None
             if is_new:
-                instance = model()
+                instance = model.__new__(model)
+                instance._state = ModelState()
+                instance.__dict__.update(defaults)
             before = None if is_new else {a: getattr(instance, a) for a in attnames}
             errors = {}
-            for field in fields:
+            for field, model_field in setters:
+                raw = row[field.column_name]
+                if not is_new and is_blank(raw):
+                    continue
                 try:
-                    self.import_field(field, instance, row, **kwargs)
+                    if isinstance(raw, str) and raw.strip().lower() == CLEAR:
+                        self.import_field(field, instance, row, **kwargs)
+                    else:
+                        _assign(instance, model_field, field, field.widget.clean(raw, row=row))
                 except ValueError as error:
                     errors[field.column_name] = [str(error)]
-            self._validate(instance, errors, checks)
+            self._validate(instance, errors, checks, columns)
             row_result = RowResult()
             if errors:
                 row_result.import_type = RowResult.IMPORT_TYPE_INVALID
@@ -182,9 +215,12 @@ class BulkImportMixin:
                 self.progress(number)
         if result.has_validation_errors():
             return result
-        for chunk in _chunks(created, BATCH):
-            model.objects.bulk_create(chunk)
-        self.after_bulk_create(created)
+        if self.needs_new_pks:
+            for chunk in _chunks(created, BATCH):
+                model.objects.bulk_create(chunk)
+            self.after_bulk_create(created)
+        else:
+            insert_rows(model, created)
         if updated:
             names = [model._meta.get_field(a).name for a in changed_fields if a != "id"]
             unique_updated = list({id(i): i for i in updated if i.pk is not None}.values())
@@ -193,6 +229,80 @@ class BulkImportMixin:
 
     def after_bulk_create(self, instances):
         """Hook for what `save()` would have done for each new instance."""
+
+
+def _model_field(model, attribute):
+    try:
+        return model._meta.get_field(attribute)
+    except Exception:
+        return None
+
+
+def _assign(instance, model_field, resource_field, value):
+    """Set a cleaned value the way the model's descriptors would, without their cost."""
+    if model_field is None:
+        setattr(instance, resource_field.attribute, value)
+    elif model_field.is_relation:
+        instance.__dict__[model_field.attname] = None if value is None else value.pk
+        if value is None:
+            instance._state.fields_cache.pop(model_field.name, None)
+        else:
+            instance._state.fields_cache[model_field.name] = value
+    else:
+        instance.__dict__[model_field.attname] = value
+
+
+def insert_rows(model, instances):
+    """INSERT many rows with one prepared statement (executemany), without the ORM's
+    per-batch SQL compilation; values are prepared by each field as `save()` would."""
+    if not instances:
+        return
+    connection = transaction.get_connection()
+    fields = [
+        f for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
+    ]
+    for instance in instances:
+        for field in fields:
+            if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+                field.pre_save(instance, add=True)
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    attnames = [f.attname for f in fields]
+    # Values of plain types pass as they are; the others are prepared by their field, once
+    # per distinct value (a whole file shares one "recorded at", few distinct dates…).
+    prepared = [
+        (index, field.get_db_prep_save, {})
+        for index, field in enumerate(fields)
+        if field.get_internal_type() not in PLAIN_TYPES or field.null
+    ]
+
+    def values(obj):
+        data = obj.__dict__
+        row = [data[a] for a in attnames]
+        for index, prepare, memo in prepared:
+            value = row[index]
+            try:
+                row[index] = memo[value]
+            except KeyError:
+                row[index] = memo[value] = prepare(value, connection)
+            except TypeError:  # unhashable
+                row[index] = prepare(value, connection)
+        return row
+
+    with connection.cursor() as cursor:
+        for chunk in _chunks(instances, 5000):
+            cursor.executemany(sql, [values(obj) for obj in chunk])
+
+
+PLAIN_TYPES = {
+    "CharField", "TextField", "SlugField", "URLField", "ForeignKey", "IntegerField",
+    "PositiveSmallIntegerField", "PositiveIntegerField", "SmallIntegerField", "BigIntegerField",
+}
 
 
 def _chunks(items, size=BATCH):

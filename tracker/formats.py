@@ -169,8 +169,13 @@ class CSV(SpreadsheetFormat):
         text = decode_text(content)
         if "\x00" in text:
             raise SpreadsheetError(f"“{filename}” contains NUL bytes: it is not a text CSV file.")
-        dataset = tablib.Dataset().load(text, format="csv", delimiter=sniff_delimiter(text))
-        return _map_cells(dataset, unneutralise)
+        # The apostrophe that export puts before formula-like text is removed by the
+        # text widgets (tracker.widgets.TextWidget), so reading stays a single pass.
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+        headers = next(rows, None)
+        if not headers:
+            raise SpreadsheetError(f"“{filename}” has no header row.")
+        return rows_to_dataset(headers, rows)
 
     def export_data(self, dataset, **kwargs):
         out = io.StringIO()
@@ -200,10 +205,7 @@ class JSON(SpreadsheetFormat):
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise SpreadsheetError(f"“{filename}” must hold a list of objects, one per row.")
         headers = list(dict.fromkeys(key for row in rows for key in row))
-        dataset = tablib.Dataset(headers=headers)
-        for row in rows:
-            dataset.append([row.get(h) for h in headers])
-        return dataset
+        return rows_to_dataset(headers, ([row.get(h) for h in headers] for row in rows))
 
     def export_data(self, dataset, **kwargs):
         rows = [{h: _plain(v) for h, v in zip(dataset.headers, row)} for row in dataset]
@@ -224,12 +226,7 @@ class XLSX(SpreadsheetFormat):
         headers = next(rows, None)
         if headers is None:
             raise SpreadsheetError(f"“{filename}” is empty.")
-        dataset = tablib.Dataset(headers=[h for h in headers])
-        width = len(headers)
-        for row in rows:
-            row = list(row[:width]) + [None] * (width - len(row))
-            if any(v not in (None, "") for v in row):
-                dataset.append(row)
+        dataset = rows_to_dataset(list(headers), rows)
         book.close()
         return dataset
 
@@ -277,15 +274,25 @@ class ODS(SpreadsheetFormat):
         return clean.export("ods")
 
 
+def rows_to_dataset(headers, rows):
+    """A tablib Dataset from rows of cells, padded or cut to the header's width.
+
+    Filled directly rather than row by row through `Dataset.append`, which validates
+    every row again and costs more than reading the file."""
+    width = len(headers)
+    data = []
+    for row in rows:
+        if len(row) != width:
+            row = (list(row) + [""] * width)[:width]
+        if any(cell not in ("", None) for cell in row):
+            data.append(tablib.core.Row(row))
+    dataset = tablib.Dataset(headers=list(headers))
+    dataset._data = data
+    return dataset
+
+
 FORMATS = [XLSX, CSV, ODS, JSON]
 BY_EXTENSION = {f.extension: f for f in FORMATS} | {"tsv": CSV, "txt": CSV}
-
-
-def _map_cells(dataset, fn):
-    mapped = tablib.Dataset(headers=dataset.headers)
-    for row in dataset:
-        mapped.append([fn(v) for v in row])
-    return mapped
 
 
 def format_for(filename):

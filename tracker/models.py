@@ -392,13 +392,15 @@ class Participation(models.Model):
     Role = ParticipationRole
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="participations", verbose_name=_("project")
+        Project, on_delete=models.CASCADE, related_name="participations", verbose_name=_("project"),
+        db_index=False,  # covered by participation_unique (project, organization, role)
     )
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
         related_name="participations",
         verbose_name=_("organization"),
+        db_index=False,  # covered by participation_org_idx
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
 
@@ -443,7 +445,8 @@ class Evidence(models.Model):
         help_text=_("Optional stable key such as AMU-001-E1, used by spreadsheets."),
     )
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("project")
+        Project, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("project"),
+        db_index=False,  # covered by evidence_project_cycle_idx
     )
     cycle = models.ForeignKey(
         Cycle, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("cycle")
@@ -476,6 +479,7 @@ class Evidence(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("recorded by"),
+        db_index=False,  # never filtered on; kept small for bulk imports
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 
@@ -517,7 +521,8 @@ class StatusChange(models.Model):
     """
 
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("project")
+        Project, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("project"),
+        db_index=False,  # covered by statuschange_history_idx
     )
     cycle = models.ForeignKey(
         Cycle, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("cycle")
@@ -546,6 +551,7 @@ class StatusChange(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("recorded by"),
+        db_index=False,  # never filtered on
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 

@@ -33,6 +33,7 @@ from .widgets import (
     IntegerWidget,
     KeyWidget,
     NumeralWidget,
+    TextWidget,
     is_blank,
     region_widget,
 )
@@ -45,7 +46,7 @@ def column(attribute, widget=None, column_name=None, **kwargs):
 
 
 def text(attribute, column_name=None):
-    return column(attribute, fields.widgets.CharWidget(), column_name)
+    return column(attribute, TextWidget(), column_name)
 
 
 def choice(attribute, choices, column_name=None):
@@ -264,6 +265,8 @@ class ProjectResource(TrackerResource):
 
     def get_queryset(self):
         return Project.objects.select_related("region", "first_cycle")
+
+    needs_new_pks = True
 
     def after_bulk_create(self, projects):
         # What Project.save() does for one new project: its initial `announced` change.

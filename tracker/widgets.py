@@ -11,12 +11,25 @@ from import_export import widgets
 
 from ratings.models import Cycle, Region
 
+from .formats import unneutralise
+
 CLEAR = "(clear)"
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y.%m.%d"]
 
 
 def is_blank(value):
     return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+class TextWidget(widgets.CharWidget):
+    """Text; an apostrophe that export put before formula-like text is taken off again."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return unneutralise(value)
+        return super().clean(value, row, **kwargs)
 
 
 class DateWidget(widgets.Widget):
@@ -30,6 +43,11 @@ class DateWidget(widgets.Widget):
         if isinstance(value, datetime.date):
             return value
         text = str(value).strip()
+        if len(text) == 10 and text[4] == "-":
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                pass
         if " " in text or "T" in text:  # "2025-06-01 00:00:00" from some exporters
             text = re.split(r"[ T]", text, maxsplit=1)[0]
         for fmt in DATE_FORMATS:
@@ -108,24 +126,33 @@ class ChoiceWidget(widgets.Widget):
 
     def __init__(self, choices, **kwargs):
         self.choices = choices
+        self._lookup = None
         super().__init__(**kwargs)
+
+    def lookup(self):
+        if self._lookup is None:
+            from django.utils import translation
+
+            table = {}
+            for language in ("ru", "en"):
+                with translation.override(language):
+                    for member in self.choices:
+                        table[str(member.label).lower()] = member.value
+            for member in self.choices:
+                table[member.name.lower()] = member.value
+                table[member.value.lower()] = member.value
+            self._lookup = table
+        return self._lookup
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return ""
         text = str(value).strip()
-        lowered = text.lower()
-        for member in self.choices:
-            if lowered in {member.value.lower(), str(member.label).lower(), member.name.lower()}:
-                return member.value
-        from django.utils import translation
-
-        with translation.override("ru"):
-            for member in self.choices:
-                if lowered == str(member.label).lower():
-                    return member.value
-        allowed = ", ".join(member.value for member in self.choices)
-        raise ValueError(f"“{text}” is not one of: {allowed}.")
+        try:
+            return self.lookup()[text.lower()]
+        except KeyError:
+            allowed = ", ".join(member.value for member in self.choices)
+            raise ValueError(f"“{text}” is not one of: {allowed}.") from None
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
@@ -134,13 +161,20 @@ class ChoiceWidget(widgets.Widget):
 class CycleWidget(widgets.Widget):
     """A cycle by its numeral: I, II, III (or 1, 2, 3)."""
 
+    def __init__(self, **kwargs):
+        self.found = {}  # cycles already looked up during this import
+        super().__init__(**kwargs)
+
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
-        try:
-            return Cycle.objects.by_numeral(value)
-        except Cycle.DoesNotExist:
-            raise ValueError(f"There is no cycle “{value}”.") from None
+        text = str(value).strip()
+        if text not in self.found:
+            try:
+                self.found[text] = Cycle.objects.by_numeral(text)
+            except Cycle.DoesNotExist:
+                raise ValueError(f"There is no cycle “{value}”.") from None
+        return self.found[text]
 
     def render(self, value, obj=None, **kwargs):
         return value.numeral if value else ""
