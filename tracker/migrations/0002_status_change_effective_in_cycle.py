@@ -1,68 +1,12 @@
 """Named invariant "status_change_effective_in_cycle": an effective date lies inside its
-cycle's period when both are known. It spans two tables, so a trigger holds it."""
+cycle's period when both are known. It spans two tables, so a trigger holds it
+(the SQL is in _triggers.py)."""
 
 from django.db import migrations
 
-SQLITE_CHECK = """
-SELECT RAISE(ABORT, 'status_change_effective_in_cycle')
-FROM ratings_cycle c
-WHERE c.id = NEW.cycle_id AND NEW.effective_on IS NOT NULL AND (
-    (c.period_start IS NOT NULL AND NEW.effective_on < c.period_start)
-    OR (c.period_end IS NOT NULL AND NEW.effective_on > c.period_end));
-"""
-
-SQLITE_FORWARD = [
-    f"CREATE TRIGGER status_change_effective_in_cycle_insert BEFORE INSERT ON tracker_statuschange "
-    f"BEGIN {SQLITE_CHECK} END;",
-    f"CREATE TRIGGER status_change_effective_in_cycle_update BEFORE UPDATE ON tracker_statuschange "
-    f"BEGIN {SQLITE_CHECK} END;",
-]
-SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS status_change_effective_in_cycle_insert;",
-    "DROP TRIGGER IF EXISTS status_change_effective_in_cycle_update;",
-]
-
-POSTGRES_FORWARD = [
-    """
-CREATE FUNCTION status_change_effective_in_cycle() RETURNS trigger AS $$
-BEGIN
-    IF NEW.effective_on IS NOT NULL AND EXISTS (
-        SELECT 1 FROM ratings_cycle c WHERE c.id = NEW.cycle_id AND (
-            (c.period_start IS NOT NULL AND NEW.effective_on < c.period_start)
-            OR (c.period_end IS NOT NULL AND NEW.effective_on > c.period_end))
-    ) THEN
-        RAISE EXCEPTION 'status_change_effective_in_cycle' USING ERRCODE = 'check_violation';
-    END IF;
-    RETURN NEW;
-END;
-$$ LANGUAGE plpgsql;
-""",
-    """
-CREATE TRIGGER status_change_effective_in_cycle
-BEFORE INSERT OR UPDATE ON tracker_statuschange
-FOR EACH ROW EXECUTE FUNCTION status_change_effective_in_cycle();
-""",
-]
-POSTGRES_BACKWARD = [
-    "DROP TRIGGER IF EXISTS status_change_effective_in_cycle ON tracker_statuschange;",
-    "DROP FUNCTION IF EXISTS status_change_effective_in_cycle();",
-]
-
-
-def forward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}.get(vendor, [])
-    for statement in statements:
-        schema_editor.execute(statement)
-
-
-def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}.get(vendor, [])
-    for statement in statements:
-        schema_editor.execute(statement)
+from tracker.migrations import _triggers
 
 
 class Migration(migrations.Migration):
     dependencies = [("tracker", "0001_initial"), ("ratings", "0001_initial")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [migrations.RunPython(_triggers.create, _triggers.drop)]
