@@ -70,6 +70,17 @@ class TrackerResource(BulkImportMixin, resources.ModelResource):
         if self.progress is not None:
             self.progress(kwargs.get("row_number", 0))
 
+    def export(self, queryset=None, **kwargs):
+        """Export rows; related rows named in columns are fetched in the same query."""
+        if queryset is not None and hasattr(queryset, "select_related"):
+            related = [
+                f.attribute
+                for f in self.get_export_fields()
+                if f.attribute and isinstance(f.widget, (KeyWidget, CycleWidget))
+            ]
+            queryset = queryset.select_related(*related)
+        return super().export(queryset=queryset, **kwargs)
+
     def acting_user(self, import_kwargs):
         """The signed-in user behind this import (admin or command line), if any."""
         user = import_kwargs.get("user") or self.user
