@@ -95,3 +95,44 @@ def test_demo_editor_prints_a_fresh_password_that_works(db):
     assert user.groups.filter(name="Editors").exists()
     again, _ = run("demo_editor")
     assert again.split("password: ")[1].split()[0] != password
+
+
+def test_importdata_writes_nothing_and_exits_non_zero_with_row_messages(tmp_path, cycles, region):
+    path = tmp_path / "projects.csv"
+    path.write_text(
+        "reference,region,title_ru,sector,first_cycle\nAMU-001,RU-AMU,Мост,transport,II\nAMU-002,RU-AMU,Порт,transport,IX\n",
+        encoding="utf-8",
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("importdata", "projects", str(path), stdout=io.StringIO(), stderr=err)
+    assert "projects, row 3, column “first_cycle”: There is no cycle “IX”." in err.getvalue()
+    assert not Project.objects.exists()
+
+
+def test_importdata_imports_several_files_in_one_go_with_a_progress_bar(tmp_path, cycles, region):
+    projects = tmp_path / "p.csv"
+    rows = "".join(f"AMU-{i:03d},RU-AMU,Проект {i},transport,II\n" for i in range(1, 1201))
+    projects.write_text("reference,region,title_ru,sector,first_cycle\n" + rows, encoding="utf-8")
+    from tracker.models import Source
+
+    Source.objects.create(title="Rating III", kind="rating_report")
+    evidence = tmp_path / "e.csv"
+    evidence.write_text(
+        "reference,project,cycle,kind,summary,source\nAMU-001-E1,AMU-001,III,follow_up,No news.,Rating III\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    call_command("importdata", "projects", str(projects), "evidence", str(evidence), stdout=out, stderr=err)
+    assert Project.objects.count() == 1200
+    assert Project.objects.get(reference="AMU-001").evidence.count() == 1
+    assert "1200/1200" in err.getvalue()
+    assert "projects        new   1200" in out.getvalue()
+
+
+def test_exportdata_to_standard_output(cycles, region, capsysbinary):
+    make_project(region, cycles[1], reference="AMU-001", title_ru="=HYPERLINK()")
+    call_command("exportdata", "projects")
+    out = capsysbinary.readouterr().out.decode("utf-8-sig")
+    assert out.splitlines()[0].startswith("reference,region,title_ru")
+    assert "'=HYPERLINK()" in out

@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,11 +17,8 @@ class Progress:
     def __call__(self, done):
         if self.enabled and (done % self.step == 0 or done == self.total):
             filled = int(30 * done / self.total)
-            self.stream.write(
-                f"\r{self.label:15} [{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total}"
-            )
-            if done == self.total:
-                self.stream.write("\n")
+            bar = f"\r{self.label:15} [{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total}"
+            self.stream.write(bar, ending="\n" if done == self.total else "")
             self.stream.flush()
 
 
@@ -50,7 +46,7 @@ class Command(BaseCommand):
                 named.append((name, read_dataset(path.read_bytes(), path.name)))
             except SpreadsheetError as error:
                 raise CommandError(str(error)) from None
-        progress = {name: Progress(sys.stderr, name, len(dataset)) for name, dataset in named}
+        progress = {name: Progress(self.stderr, name, len(dataset)) for name, dataset in named}
         report = import_datasets(named, dry_run=dry_run, progress=progress)
         for problem in report.problems[:200]:
             self.stderr.write(str(problem))
