@@ -43,6 +43,8 @@ def test_a_failing_row_is_shown_with_its_row_and_column_and_nothing_can_be_confi
     html = preview.content.decode()
     assert "Unknown region “Атлантида”" in html
     assert "region" in html
+    (invalid,) = preview.context["result"].invalid_rows
+    assert invalid.number == 3  # the header is row 1, as in the spreadsheet
     assert "confirm_form" not in preview.context or preview.context["confirm_form"] is None
     assert not Project.objects.exists()
 

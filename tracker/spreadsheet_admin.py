@@ -41,6 +41,15 @@ class SpreadsheetImportForm(ImportForm):
         return cleaned
 
 
+def number_rows_as_spreadsheets_do(result):
+    """Row numbers as the spreadsheet shows them (the header is row 1), as on the
+    command line, instead of counting data rows from 1."""
+    for invalid in result.invalid_rows:
+        invalid.number += 1
+    counted = result.row_errors
+    result.row_errors = lambda: [(number + 1, errors) for number, errors in counted()]
+
+
 class SpreadsheetAdmin(ImportExportModelAdmin):
     """ModelAdmin with spreadsheet import (editors) and export (anyone who may view)."""
 
@@ -70,6 +79,13 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
             form.add_error("import_file", str(e))
         else:
             super().add_data_read_fail_error_to_form(form, e)
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if result is not None:
+            number_rows_as_spreadsheets_do(result)
+        return response
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
