@@ -174,6 +174,9 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# One switch makes the researchers' pages require login (they are public by default).
+TRACKER_REQUIRE_LOGIN = env_bool("TRACKER_REQUIRE_LOGIN", False)
+
 # The silence policy behind the suggested status of an unresolved project.
 TRACKER_STALL_AFTER_SILENT_CYCLES = env_int("TRACKER_STALL_AFTER_SILENT_CYCLES", 1, minimum=1)
 TRACKER_DROP_AFTER_YEARS = env_int("TRACKER_DROP_AFTER_YEARS", 4, minimum=1)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +106,9 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("tracker:organization_detail", args=[self.pk])
 
     @property
     def display_name(self):
@@ -303,6 +307,9 @@ class Project(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("tracker:project_detail", args=[self.reference])
 
     @property
     def title(self):

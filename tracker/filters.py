@@ -1,0 +1,101 @@
+"""The researchers' filters: one FilterSet for the projects list and the unresolved page."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from ratings.models import Cycle, Region
+
+from .models import Evidence, Organization, Project
+from .search import search_projects
+
+
+def partner_countries():
+    countries = Organization.objects.exclude(country="").order_by("country")
+    return [(code, code) for code in countries.values_list("country", flat=True).distinct()]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.order_by("name_ru"), to_field_name="slug"
+    )
+    federal_district = django_filters.ChoiceFilter(
+        label=_("Federal district"), field_name="region__federal_district", choices=Region.FederalDistrict.choices
+    )
+    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Project.Sector.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Project.Status.choices, method="filter_status")
+    as_of = django_filters.ModelChoiceFilter(
+        label=_("Status at the end of cycle"),
+        queryset=Cycle.objects.order_by("number"),
+        to_field_name="number",
+        method="filter_nothing",
+        empty_label=_("now"),
+    )
+    first_cycle = django_filters.ModelChoiceFilter(
+        label=_("First reported in"), queryset=Cycle.objects.order_by("number"), to_field_name="number"
+    )
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Partner"), queryset=Organization.objects.order_by("name"), method="filter_partner"
+    )
+    partner_country = django_filters.ChoiceFilter(
+        label=_("Partner country"), choices=partner_countries, method="filter_partner_country"
+    )
+    amount_min = django_filters.NumberFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
+    amount_max = django_filters.NumberFilter(label=_("Amount to"), field_name="amount", lookup_expr="lte")
+    announced_from = django_filters.DateFilter(
+        label=_("Announced from"), field_name="announced_on", lookup_expr="gte"
+    )
+    announced_to = django_filters.DateFilter(label=_("Announced to"), field_name="announced_on", lookup_expr="lte")
+    evidence_in = django_filters.ModelChoiceFilter(
+        label=_("Has evidence in cycle"),
+        queryset=Cycle.objects.order_by("number"),
+        to_field_name="number",
+        method="filter_evidence_in",
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Order by"),
+        fields=[
+            ("reference", "reference"),
+            ("title_ru", "title"),
+            ("region__name_ru", "region"),
+            ("amount", "amount"),
+            ("announced_on", "announced"),
+            ("status", "status"),
+        ],
+        field_labels={
+            "reference": _("reference"),
+            "title_ru": _("title"),
+            "region__name_ru": _("region"),
+            "amount": _("amount"),
+            "announced_on": _("announcement date"),
+            "status": _("status"),
+        },
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return search_projects(queryset, value)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by filter_status
+
+    def filter_status(self, queryset, name, value):
+        cycle = self.form.cleaned_data.get("as_of")
+        if cycle:
+            return queryset.with_status_at_end(cycle).filter(status_at_end=value)
+        return queryset.filter(status=value)
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.filter(Exists(value.participations.filter(project=OuterRef("pk"))))
+
+    def filter_partner_country(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Organization.objects.filter(country=value, participations__project=OuterRef("pk")))
+        )
+
+    def filter_evidence_in(self, queryset, name, value):
+        return queryset.filter(Exists(Evidence.objects.filter(project=OuterRef("pk"), cycle=value)))

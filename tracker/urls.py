@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tracker"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/<str:reference>/", views.project_detail, name="project_detail"),
+    path("unresolved/", views.unresolved, name="unresolved"),
+    path("regions/", views.region_list, name="region_list"),
+    path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
+]

@@ -1,0 +1,223 @@
+"""The researchers' pages: read-only, open to anonymous visitors unless
+TRACKER_REQUIRE_LOGIN is on."""
+
+import functools
+
+import tablib
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from ratings.models import Cycle, Rating, Region
+
+from . import charts, stats
+from .filters import ProjectFilter
+from .formats import BY_EXTENSION
+from .models import Evidence, Organization, Participation, Project, StatusChange
+from .resources import ProjectResource
+
+PAGE_SIZE = 50
+EXPORT_FORMATS = ("csv", "xlsx", "json")
+
+
+def public_page(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if settings.TRACKER_REQUIRE_LOGIN and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def chosen_cycle(request):
+    numeral = request.GET.get("cycle")
+    if numeral:
+        try:
+            return Cycle.objects.by_numeral(numeral)
+        except Cycle.DoesNotExist:
+            raise Http404(_("There is no cycle “%(cycle)s”.") % {"cycle": numeral}) from None
+    cycle = stats.latest_cycle()
+    if cycle is None:
+        raise Http404(_("No cycle has been recorded yet."))
+    return cycle
+
+
+def export_response(dataset, extension, name):
+    file_format = BY_EXTENSION[extension]()
+    response = HttpResponse(file_format.export_data(dataset), content_type=file_format.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    return response
+
+
+def page_of(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def list_projects(queryset):
+    return queryset.select_related("region", "first_cycle")
+
+
+@public_page
+def overview(request):
+    cycle = chosen_cycle(request)
+    cycles = list(Cycle.objects.order_by("number"))
+    ratings = list(stats.rating_table(cycle))
+    for r in ratings:
+        r.change = None if r.previous_score is None else r.score - r.previous_score
+    order = request.GET.get("sort", "-score")
+    keys = {
+        "region": lambda r: r.region.name,
+        "score": lambda r: (r.score, r.region.name),
+        "previous": lambda r: (r.previous_score or 0, r.region.name),
+        "change": lambda r: (r.change or 0, r.region.name),
+        "tier": lambda r: (r.score, r.region.name),
+    }
+    key = keys.get(order.lstrip("-"), keys["score"])
+    ratings.sort(key=key, reverse=order.startswith("-"))
+    per_cycle = stats.status_counts_per_cycle(cycles)
+    follow = stats.follow_through_by_region(cycle)
+    scatter = [
+        (
+            follow[r.region_id][0] / follow[r.region_id][1] if follow.get(r.region_id, (0, 0))[1] else None,
+            r.score,
+            r.region.name,
+            r.region.get_absolute_url(),
+        )
+        for r in ratings
+    ]
+    context = {
+        "cycle": cycle,
+        "cycles": cycles,
+        "counts": dict(per_cycle)[cycle] if cycle in dict(per_cycle) else stats.status_counts(cycle),
+        "summary": stats.resolution_summary(cycle),
+        "ratings": ratings,
+        "sort": order,
+        "status_chart": charts.status_bars([(c.numeral, n) for c, n in per_cycle], _("Projects by status at the end of each cycle")),
+        "transitions": stats.transitions(cycle),
+        "statuses": Project.Status,
+        "scatter": charts.score_scatter(scatter, _("Score against follow-through rate, by region")),
+    }
+    return render(request, "tracker/overview.html", context)
+
+
+@public_page
+def project_list(request):
+    queryset = Project.objects.all()
+    filters = ProjectFilter(request.GET, queryset=queryset)
+    projects = list_projects(filters.qs)
+    extension = request.GET.get("export")
+    if extension in EXPORT_FORMATS:
+        return export_response(ProjectResource().export(projects.order_by("reference")), extension, "projects")
+    page = page_of(request, projects.order_by(*(projects.query.order_by or ["reference"])))
+    context = {"filters": filters, "page": page, "count": page.paginator.count, "export_formats": EXPORT_FORMATS}
+    return render(request, "tracker/project_list.html", context)
+
+
+UNRESOLVED_COLUMNS = [
+    "reference", "region", "title", "status_at_start", "status_at_end", "age_cycles",
+    "last_evidence_on", "silent", "suggested_status", "amount", "currency",
+]
+
+
+def unresolved_dataset(projects):
+    dataset = tablib.Dataset(headers=UNRESOLVED_COLUMNS, title="unresolved")
+    for p in projects:
+        dataset.append([
+            p.reference, p.region.iso_code, p.title, p.status_at_start, p.status_at_end, p.age,
+            p.last_evidence_on, p.silent, p.suggested_status, p.amount, p.currency,
+        ])
+    return dataset
+
+
+@public_page
+def unresolved(request):
+    cycle = chosen_cycle(request)
+    filters = ProjectFilter(request.GET, queryset=Project.objects.all())
+    projects = filters.qs.unresolved_report(cycle)
+    extension = request.GET.get("export")
+    if extension in EXPORT_FORMATS:
+        return export_response(unresolved_dataset(projects), extension, f"unresolved-{cycle.numeral}")
+    page = page_of(request, projects)
+    context = {
+        "cycle": cycle,
+        "cycles": Cycle.objects.order_by("number"),
+        "filters": filters,
+        "page": page,
+        "count": page.paginator.count,
+        "export_formats": EXPORT_FORMATS,
+    }
+    return render(request, "tracker/unresolved.html", context)
+
+
+def timeline(project):
+    """Evidence and status changes merged, by cycle and date (undated first in a cycle)."""
+    entries = [("evidence", e.cycle.number, e.occurred_on, e.pk, e) for e in project.evidence.all()]
+    entries += [("status", c.cycle.number, c.effective_on, c.pk, c) for c in project.status_changes.all()]
+    entries.sort(key=lambda e: (e[1], e[2] is not None, e[2] or 0, e[0] == "status", e[3]))
+    return [(kind, item) for kind, _n, _d, _pk, item in entries]
+
+
+@public_page
+def project_detail(request, reference):
+    evidence = Evidence.objects.select_related("cycle", "source")
+    changes = StatusChange.objects.select_related("cycle", "evidence")
+    queryset = Project.objects.select_related("region", "first_cycle").prefetch_related(
+        Prefetch("evidence", queryset=evidence),
+        Prefetch("status_changes", queryset=changes),
+        Prefetch("participations", queryset=Participation.objects.select_related("organization")),
+    )
+    project = get_object_or_404(queryset, reference=reference)
+    return render(request, "tracker/project_detail.html", {"project": project, "timeline": timeline(project)})
+
+
+@public_page
+def region_detail(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    cycle = chosen_cycle(request)
+    cycles = list(Cycle.objects.order_by("number"))
+    ratings = {r.cycle_id: r for r in Rating.objects.filter(region=region)}
+    scores = [(c.numeral, ratings[c.pk].score if c.pk in ratings else None) for c in cycles]
+    projects = list_projects(region.projects.all()).order_by("status", "reference")
+    launched, earlier = stats.follow_through(cycle, region.projects.all())
+    grouped = {status: [] for status in Project.Status}
+    for project in projects:
+        grouped[Project.Status(project.status)].append(project)
+    context = {
+        "region": region,
+        "cycle": cycle,
+        "cycles": cycles,
+        "rating": ratings.get(cycle.pk),
+        "scores": scores,
+        "score_chart": charts.score_line(scores, _("Score per cycle")),
+        "counts": stats.status_counts(cycle, region.projects.all()),
+        "follow_through": (launched, earlier),
+        "rate": round(100 * launched / earlier) if earlier else None,
+        "grouped": grouped,
+        "unresolved": Project.objects.filter(region=region).unresolved_report(cycle),
+    }
+    return render(request, "tracker/region_detail.html", context)
+
+
+@public_page
+def organization_detail(request, pk):
+    organization = get_object_or_404(Organization, pk=pk)
+    participations = (
+        organization.participations.select_related("project__region").order_by("project__reference")
+    )
+    return render(
+        request, "tracker/organization_detail.html", {"organization": organization, "participations": participations}
+    )
+
+
+@public_page
+def region_list(request):
+    cycle = chosen_cycle(request)
+    regions = Region.objects.annotate(project_count=Count("projects")).order_by("name_ru")
+    scores = {r.region_id: r.score for r in Rating.objects.filter(cycle=cycle)}
+    rows = [(region, scores.get(region.pk)) for region in regions]
+    return render(request, "tracker/region_list.html", {"rows": rows, "cycle": cycle})
