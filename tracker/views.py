@@ -1,6 +1,7 @@
 """The researchers' pages: read-only, open to anonymous visitors unless
 TRACKER_REQUIRE_LOGIN is on."""
 
+import datetime
 import functools
 
 import tablib
@@ -155,11 +156,23 @@ def unresolved(request):
 
 
 def timeline(project):
-    """Evidence and status changes merged, by cycle and date (undated first in a cycle)."""
-    entries = [("evidence", e.cycle.number, e.occurred_on, e.pk, e) for e in project.evidence.all()]
-    entries += [("status", c.cycle.number, c.effective_on, c.pk, c) for c in project.status_changes.all()]
-    entries.sort(key=lambda e: (e[1], e[2] is not None, e[2] or 0, e[0] == "status", e[3]))
-    return [(kind, item) for kind, _n, _d, _pk, item in entries]
+    """Evidence and status changes merged by cycle and date, undated entries last in their
+    cycle; a change that cites evidence comes right after it."""
+
+    def place(cycle, day):
+        return (cycle.number, day is None, day or datetime.date.min)
+
+    evidence = {e.pk: e for e in project.evidence.all()}
+    entries = [(place(e.cycle, e.occurred_on) + (0, e.pk), "evidence", e) for e in evidence.values()]
+    for change in project.status_changes.all():
+        cited = evidence.get(change.evidence_id)
+        if cited and cited.cycle_id == change.cycle_id and change.effective_on is None:
+            key = place(cited.cycle, cited.occurred_on) + (1, cited.pk, change.pk)
+        else:
+            key = place(change.cycle, change.effective_on) + (1, change.pk)
+        entries.append((key, "status", change))
+    entries.sort(key=lambda entry: entry[0])
+    return [(kind, item) for _key, kind, item in entries]
 
 
 @public_page
