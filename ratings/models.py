@@ -178,6 +178,10 @@ class Rating(models.Model):
     def __str__(self):
         return f"{self.region} {self.cycle}: {self.score}"
 
+    @property
+    def tier_label(self):
+        return Rating.Tier(self.tier).label if self.tier else ""
+
     @staticmethod
     def tier_for(score):
         if score >= 7:

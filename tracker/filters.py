@@ -1,13 +1,17 @@
 """The researchers' filters: one FilterSet for the projects list and the unresolved page."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ratings.models import Cycle, Region
 
 from .models import Evidence, Organization, Project
 from .search import search_projects
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def partner_countries():
@@ -44,9 +48,11 @@ class ProjectFilter(django_filters.FilterSet):
     amount_min = django_filters.NumberFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
     amount_max = django_filters.NumberFilter(label=_("Amount to"), field_name="amount", lookup_expr="lte")
     announced_from = django_filters.DateFilter(
-        label=_("Announced from"), field_name="announced_on", lookup_expr="gte"
+        label=_("Announced from"), field_name="announced_on", lookup_expr="gte", widget=DATE_INPUT
     )
-    announced_to = django_filters.DateFilter(label=_("Announced to"), field_name="announced_on", lookup_expr="lte")
+    announced_to = django_filters.DateFilter(
+        label=_("Announced to"), field_name="announced_on", lookup_expr="lte", widget=DATE_INPUT
+    )
     evidence_in = django_filters.ModelChoiceFilter(
         label=_("Has evidence in cycle"),
         queryset=Cycle.objects.order_by("number"),

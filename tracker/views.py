@@ -166,7 +166,9 @@ def timeline(project):
     entries = [(place(e.cycle, e.occurred_on) + (0, e.pk), "evidence", e) for e in evidence.values()]
     for change in project.status_changes.all():
         cited = evidence.get(change.evidence_id)
-        if cited and cited.cycle_id == change.cycle_id and change.effective_on is None:
+        if change.is_initial:
+            key = (change.cycle.number, False, datetime.date.min, -1, change.pk)
+        elif cited and cited.cycle_id == change.cycle_id and change.effective_on is None:
             key = place(cited.cycle, cited.occurred_on) + (1, cited.pk, change.pk)
         else:
             key = place(change.cycle, change.effective_on) + (1, change.pk)
