@@ -17,6 +17,7 @@ HEADER = "reference;region;title_ru;title_en;sector;first_cycle\n"
 
 
 def upload(client, content, name="projects.csv"):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client.post(
         reverse("admin:tracker_project_import"),
         {"format": "0", "import_file": SimpleUploadedFile(name, content), "resource": "0"},
