@@ -138,7 +138,10 @@ else:
                 # WAL lets readers work while one editor writes; IMMEDIATE takes the write
                 # lock at BEGIN so two writers queue on the busy timeout instead of failing
                 # with "database is locked" halfway through a transaction.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+                ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": env_int("SQLITE_TIMEOUT", 20, minimum=1),
             },

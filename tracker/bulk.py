@@ -164,7 +164,7 @@ class BulkImportMixin:
             f.attname: None if f.primary_key else f.get_default() for f in model._meta.concrete_fields
         }
         setters = [
-            (field, _model_field(model, field.attribute))
+            (field, field.column_name, field.widget.clean, _model_field(model, field.attribute))
             for field in fields
             if field.column_name in headers
         ]
@@ -178,17 +178,20 @@ class BulkImportMixin:
                 instance.__dict__.update(defaults)
             before = None if is_new else {a: getattr(instance, a) for a in attnames}
             errors = {}
-            for field, model_field in setters:
-                raw = row[field.column_name]
+            data = instance.__dict__
+            for field, column, clean, model_field in setters:
+                raw = row[column]
                 if not is_new and is_blank(raw):
                     continue
                 try:
-                    if isinstance(raw, str) and raw.strip().lower() == CLEAR:
+                    if raw.__class__ is str and raw[:1] == "(" and raw.strip().lower() == CLEAR:
                         self.import_field(field, instance, row, **kwargs)
+                    elif model_field is not None and not model_field.is_relation:
+                        data[model_field.attname] = clean(raw, row=row)
                     else:
-                        _assign(instance, model_field, field, field.widget.clean(raw, row=row))
+                        _assign(instance, model_field, field, clean(raw, row=row))
                 except ValueError as error:
-                    errors[field.column_name] = [str(error)]
+                    errors[column] = [str(error)]
             self._validate(instance, errors, checks, columns)
             row_result = RowResult()
             if errors:
