@@ -32,7 +32,7 @@ class BulkImportMixin:
     bulk_min_rows = 200
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
-        if len(dataset) < self.bulk_min_rows or not self.bulk_capable():
+        if len(dataset) < self.bulk_min_rows or not self.bulk_capable() or self.header_problems(dataset):
             return super().import_data(
                 dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=use_transactions, **kwargs
             )

@@ -81,6 +81,31 @@ class TrackerResource(BulkImportMixin, resources.ModelResource):
             queryset = queryset.select_related(*related)
         return super().export(queryset=queryset, **kwargs)
 
+    def header_problems(self, dataset):
+        """[(columns, message)] for a header row this dataset cannot be read with: key
+        columns missing, or a column given twice (which of the two would count?)."""
+        columns = {f.column_name for f in self.get_import_fields()}
+        key_columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        headers = list(dataset.headers or [])
+        problems = []
+        missing = [c for c in key_columns if c not in headers]
+        if missing:
+            problems.append((", ".join(missing), "required column is missing"))
+        duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
+        if duplicated:
+            problems.append((", ".join(duplicated), "column appears more than once"))
+        if not problems and not columns.intersection(headers):
+            problems.append(("", f"none of the columns is one of: {', '.join(sorted(columns))}"))
+        return problems
+
+    def before_import(self, dataset, **kwargs):
+        problems = self.header_problems(dataset)
+        if problems:
+            raise ValueError(
+                "; ".join(f"column “{c}”: {m}" if c else m for c, m in problems)
+            )
+        super().before_import(dataset, **kwargs)
+
     def acting_user(self, import_kwargs):
         """The signed-in user behind this import (admin or command line), if any."""
         user = import_kwargs.get("user") or self.user

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ImportForm
 
-from .formats import FORMATS, BY_EXTENSION, SpreadsheetError, check_size
+from .formats import BY_EXTENSION, FORMATS, SpreadsheetError, check_size
+from .spreadsheets import plain_message
 
 
 class SpreadsheetImportForm(ImportForm):
@@ -46,6 +47,8 @@ def number_rows_as_spreadsheets_do(result):
     command line, instead of counting data rows from 1."""
     for invalid in result.invalid_rows:
         invalid.number += 1
+    for error in [*result.base_errors, *(e for row in result.rows for e in row.errors)]:
+        error.error = plain_message(error.error)  # a constraint's own words, not SQL
     counted = result.row_errors
     result.row_errors = lambda: [(number + 1, errors) for number, errors in counted()]
 
@@ -56,6 +59,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
     formats = FORMATS
     import_form_class = SpreadsheetImportForm
     import_export_change_list_template = "admin/tracker/change_list_spreadsheets.html"
+    import_template_name = "admin/tracker/import.html"
 
     def get_import_formats(self):
         return FORMATS

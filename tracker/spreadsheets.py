@@ -73,17 +73,7 @@ def _problems(name, result, dataset):
 
 
 def check_headers(name, dataset, resource):
-    expected = resource.get_import_id_fields() if hasattr(resource, "get_import_id_fields") else []
-    columns = {f.attribute: f.column_name for f in resource.get_import_fields()}
-    required = [columns.get(key, key) for key in expected]
-    missing = [c for c in required if c not in dataset.headers]
-    duplicated = sorted({h for h in dataset.headers if h and dataset.headers.count(h) > 1})
-    problems = []
-    if missing:
-        problems.append(RowProblem(name, 1, ", ".join(missing), "required column is missing"))
-    if duplicated:
-        problems.append(RowProblem(name, 1, ", ".join(duplicated), "column appears more than once"))
-    return problems
+    return [RowProblem(name, 1, column, message) for column, message in resource.header_problems(dataset)]
 
 
 def import_datasets(named_datasets, *, dry_run=False, user=None, progress=None):
