@@ -19,13 +19,13 @@ if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
 playwright = pytest.importorskip("playwright.sync_api")
-# Playwright's sync API runs an event loop in this thread; the ORM calls the live server
-# makes happen in its own thread, and the test's own setup runs before the browser starts.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the live
+    # server makes happen in its own thread, and the test's own setup runs first.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
