@@ -101,6 +101,7 @@ class StatusChangeInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(SpreadsheetAdmin):
     resource_classes = [ProjectResource]
+    import_export_change_list_template = "admin/tracker/project/change_list_worklist.html"
     list_display = ["reference", "title_ru", "title_en", "region", "sector", "status", "first_cycle"]
     list_display_links = ["reference", "title_ru"]
     list_filter = [
@@ -138,6 +139,17 @@ class ProjectAdmin(SpreadsheetAdmin):
         (_("Notes"), {"fields": ["note", ("created_at", "updated_at")]}),
     ]
     inlines = [ParticipationInline, EvidenceInline, StatusChangeInline]
+
+    def get_urls(self):
+        from django.urls import path
+
+        from .worklist import WorklistViews
+
+        views = WorklistViews(self)
+        return [
+            path("worklist/", self.admin_site.admin_view(views.list), name="tracker_project_worklist"),
+            path("<int:object_id>/review/", self.admin_site.admin_view(views.review), name="tracker_project_review"),
+        ] + super().get_urls()
 
     def save_formset(self, request, form, formset, change):
         if formset.model is StatusChange:

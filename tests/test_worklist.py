@@ -1,0 +1,98 @@
+"""The editors' review of the open cycle."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import add_evidence, make_cycle, make_project
+from tracker.models import Evidence, Project
+
+S = Project.Status
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def open_cycle(cycles):
+    return make_cycle(4)  # not published: the cycle being prepared
+
+
+@pytest.fixture
+def pending(cycles, region, open_cycle):
+    one, two, three = cycles
+    old = make_project(region, one, reference="AMU-001", amount=5, currency="USD")
+    big = make_project(region, two, reference="AMU-002", amount=500, currency="USD")
+    small = make_project(region, two, reference="AMU-003", amount=1, currency="USD")
+    done = make_project(region, two, reference="AMU-004")
+    done.record_status(S.LAUNCHED, three)
+    return old, big, small
+
+
+def test_worklist_lists_earlier_unfinished_projects_by_age_and_amount(editor_client, pending):
+    page = editor_client.get(reverse("admin:tracker_project_worklist"))
+    assert page.status_code == 200
+    assert [p.reference for p in page.context["projects"]] == ["AMU-001", "AMU-002", "AMU-003"]
+    assert "3" in page.content.decode()
+
+
+def test_reviewing_saves_evidence_and_status_together_and_the_project_leaves(editor_client, editor, pending, open_cycle):
+    old = pending[0]
+    from tracker.worklist import editorial_source
+
+    response = editor_client.post(
+        reverse("admin:tracker_project_review", args=[old.pk]),
+        {"kind": "result", "summary": "Construction began.", "source": editorial_source().pk, "locator": "",
+         "occurred_on": "2026-09-01", "precision": "month", "status": "launched", "effective_on": "2026-09-01", "note": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    old.refresh_from_db()
+    assert old.status == S.LAUNCHED
+    assert old.evidence.get(cycle=open_cycle).recorded_by == editor
+    page = editor_client.get(reverse("admin:tracker_project_worklist"))
+    assert [p.reference for p in page.context["projects"]] == ["AMU-002", "AMU-003"]
+
+
+def test_a_failing_review_saves_neither_evidence_nor_status(editor_client, pending, open_cycle):
+    old = pending[0]
+    from tracker.worklist import editorial_source
+
+    response = editor_client.post(
+        reverse("admin:tracker_project_review", args=[old.pk]),
+        {"kind": "result", "summary": "Began.", "source": editorial_source().pk, "status": "launched",
+         "effective_on": "2020-01-01"},  # outside cycle IV
+    )
+    assert response.status_code == 200
+    assert not old.evidence.filter(cycle=open_cycle).exists()
+    old.refresh_from_db()
+    assert old.status == S.ANNOUNCED
+
+
+def test_bulk_no_news_asks_first_then_records_follow_up_and_suggested_status(editor_client, pending, open_cycle):
+    old, big, small = pending
+    url = reverse("admin:tracker_project_worklist")
+    confirm = editor_client.post(url, {"project": [old.pk, big.pk]})
+    assert confirm.status_code == 200 and "AMU-001" in confirm.content.decode()
+    assert not Evidence.objects.filter(cycle=open_cycle).exists()
+    done = editor_client.post(url, {"project": [old.pk, big.pk], "confirm": "1"})
+    assert done.status_code == 302
+    for project in (old, big):
+        project.refresh_from_db()
+        assert project.status == S.STALLED
+        assert project.evidence.get(cycle=open_cycle).kind == Evidence.Kind.FOLLOW_UP
+    page = editor_client.get(url)
+    assert [p.reference for p in page.context["projects"]] == ["AMU-003"]
+
+
+def test_the_projects_list_links_the_worklist(editor_client, cycles):
+    html = editor_client.get(reverse("admin:tracker_project_changelist")).content.decode()
+    assert reverse("admin:tracker_project_worklist") in html
+
+
+def test_without_an_open_cycle_the_worklist_says_how_to_open_one(editor_client, cycles):
+    page = editor_client.get(reverse("admin:tracker_project_worklist"))
+    assert page.status_code == 200 and page.context["cycle"] is None
+
+
+def test_researchers_cannot_use_the_worklist(researcher_client, pending):
+    assert researcher_client.get(reverse("admin:tracker_project_worklist")).status_code == 403
+    assert researcher_client.post(reverse("admin:tracker_project_worklist"), {"project": [pending[0].pk], "confirm": "1"}).status_code == 403

@@ -1,0 +1,158 @@
+"""The editors' follow-up review of the open cycle: every earlier unfinished project not
+yet reviewed in it, worked one at a time (evidence and status in one form) or in bulk
+("no news this cycle")."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ratings.models import Cycle
+
+from .models import DatePrecision, Evidence, Project, Source, StatusChange
+
+EDITORIAL_SOURCE = "Editorial review"
+
+
+def open_cycle():
+    """The cycle being prepared: the lowest-numbered cycle not yet published."""
+    return Cycle.objects.filter(is_published=False).order_by("number").first()
+
+
+def worklist(cycle):
+    """Earlier projects unfinished at the start of `cycle` that `cycle` has neither
+    evidence nor a status change for yet; oldest and largest first."""
+    reviewed_evidence = Evidence.objects.filter(project=OuterRef("pk"), cycle=cycle)
+    reviewed_change = StatusChange.objects.filter(project=OuterRef("pk"), cycle=cycle, is_initial=False)
+    qs = Project.objects.unfinished_at_start_of(cycle).with_follow_up(cycle)
+    qs = qs.filter(~Exists(reviewed_evidence), ~Exists(reviewed_change)).select_related("region")
+    return qs.order_by("-age", F("amount").desc(nulls_last=True), "reference")
+
+
+def editorial_source():
+    source, _created = Source.objects.get_or_create(
+        title=EDITORIAL_SOURCE,
+        defaults={"kind": Source.Kind.OTHER, "note": "The editors' own review of a cycle: no news found."},
+    )
+    return source
+
+
+class ReviewForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Evidence kind"), choices=Evidence.Kind.choices, initial=Evidence.Kind.FOLLOW_UP)
+    summary = forms.CharField(label=gettext_lazy("What was found"), widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.ModelChoiceField(label=gettext_lazy("Source"), queryset=Source.objects.order_by("title"))
+    locator = forms.CharField(label=gettext_lazy("Where in the source"), required=False)
+    occurred_on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    precision = forms.ChoiceField(label=gettext_lazy("Date precision"), choices=[("", "—"), *DatePrecision.choices], required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status from now on"), choices=Project.Status.choices)
+    effective_on = forms.DateField(label=gettext_lazy("Effective date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=gettext_lazy("Note"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("occurred_on")) != bool(cleaned.get("precision")):
+            self.add_error("precision", _("Give a precision exactly when a date is given."))
+        return cleaned
+
+
+@transaction.atomic
+def record_review(project, cycle, data, user):
+    """Evidence and the status verdict, saved together or not at all."""
+    evidence = Evidence(
+        project=project,
+        cycle=cycle,
+        kind=data["kind"],
+        summary=data["summary"],
+        source=data["source"],
+        locator=data.get("locator", ""),
+        occurred_on=data.get("occurred_on"),
+        precision=data.get("precision", ""),
+        recorded_by=user,
+    )
+    evidence.full_clean()
+    evidence.save()
+    project.record_status(
+        data["status"], cycle, effective_on=data.get("effective_on"), evidence=evidence,
+        note=data.get("note", ""), by=user,
+    )
+    return evidence
+
+
+@transaction.atomic
+def mark_no_news(projects, cycle, user):
+    """For each project: follow-up evidence "no news this cycle" and its suggested status."""
+    source = editorial_source()
+    for project in projects:
+        evidence = Evidence.objects.create(
+            project=project, cycle=cycle, kind=Evidence.Kind.FOLLOW_UP, source=source,
+            summary=f"No news of the project in cycle {cycle.numeral}.", recorded_by=user,
+        )
+        project.record_status(project.suggested_status, cycle, evidence=evidence, note="No news this cycle.", by=user)
+
+
+class WorklistViews:
+    """Admin views mounted by ProjectAdmin."""
+
+    def __init__(self, model_admin):
+        self.model_admin = model_admin
+
+    def _check(self, request):
+        if not self.model_admin.has_change_permission(request):
+            raise PermissionDenied
+
+    def _context(self, request, **extra):
+        return {**self.model_admin.admin_site.each_context(request), "opts": Project._meta, **extra}
+
+    def list(self, request):
+        self._check(request)
+        cycle = open_cycle()
+        if cycle is None:
+            return TemplateResponse(request, "admin/tracker/worklist.html", self._context(request, title=_("Worklist"), cycle=None))
+        projects = list(worklist(cycle))
+        if request.method == "POST":
+            chosen = [p for p in projects if str(p.pk) in request.POST.getlist("project")]
+            if not chosen:
+                messages.warning(request, _("Select at least one project."))
+            elif "confirm" in request.POST:
+                mark_no_news(chosen, cycle, request.user)
+                messages.success(request, _("%(n)s projects marked “no news this cycle”.") % {"n": len(chosen)})
+                return redirect("admin:tracker_project_worklist")
+            else:
+                return TemplateResponse(
+                    request, "admin/tracker/worklist_confirm.html",
+                    self._context(request, title=_("No news this cycle"), cycle=cycle, projects=chosen),
+                )
+        context = self._context(request, title=_("Worklist for cycle %(cycle)s") % {"cycle": cycle.numeral}, cycle=cycle, projects=projects)
+        return TemplateResponse(request, "admin/tracker/worklist.html", context)
+
+    def review(self, request, object_id):
+        self._check(request)
+        cycle = open_cycle()
+        if cycle is None:
+            return redirect("admin:tracker_project_worklist")
+        project = get_object_or_404(worklist(cycle), pk=object_id)
+        initial = {"status": project.suggested_status, "source": editorial_source().pk}
+        form = ReviewForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            from django.core.exceptions import ValidationError
+
+            try:
+                record_review(project, cycle, form.cleaned_data, request.user)
+            except ValidationError as error:
+                for field, errors in error.update_error_dict({}).items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                left = worklist(cycle).count()
+                messages.success(request, _("%(reference)s reviewed; %(left)s left in the worklist.") % {"reference": project.reference, "left": left})
+                return redirect("admin:tracker_project_worklist")
+        evidence = project.evidence.select_related("cycle", "source").order_by("-cycle__number", "-occurred_on")[:5]
+        context = self._context(
+            request, title=_("Review %(reference)s") % {"reference": project.reference},
+            cycle=cycle, project=project, form=form, evidence=evidence,
+        )
+        return TemplateResponse(request, "admin/tracker/worklist_review.html", context)
