@@ -38,4 +38,27 @@ class RatingAdmin(SpreadsheetAdmin):
     search_fields = ["region__name_ru", "region__name_en", "region__iso_code"]
     autocomplete_fields = ["region"]
     ordering = ["cycle__number", "-score", "region__name_ru"]
-    readonly_fields = ["tier"]
+    readonly_fields = ["tier", "cycle_facts"]
+    fields = ["region", "cycle", "score", "tier", "note", "cycle_facts"]
+
+    @admin.display(description=_("Facts of the cycle"))
+    def cycle_facts(self, rating):
+        """The scoring helper: the region's facts in this cycle, next to the score."""
+        from django.utils.html import format_html
+
+        from tracker.models import Evidence
+        from tracker.stats import region_cycle_facts
+
+        if not rating or not rating.pk:
+            return _("Save the rating once to see the region's facts for its cycle.")
+        facts = region_cycle_facts(rating.region, rating.cycle)
+        kinds = ", ".join(
+            f"{label}: {facts['evidence'][value]}" for value, label in Evidence.Kind.choices
+        )
+        return format_html(
+            "<p><strong>{}</strong> {}</p><p>{}: {} · {}: {} · {}: {} · {}: {} · {}: {}</p>",
+            _("Evidence recorded in this cycle —"), kinds,
+            _("new projects"), facts["first_reported"],
+            _("launched"), facts["launched"], _("stalled"), facts["stalled"],
+            _("dropped"), facts["dropped"], _("remained unresolved"), facts["unresolved"],
+        )

@@ -185,3 +185,15 @@ def test_admin_speaks_russian_by_default_and_english_on_request(editor_client, s
 def test_login_page_offers_the_language_switch(client, db):
     page = client.get(reverse("admin:login")).content.decode()
     assert 'name="language"' in page
+
+
+def test_rating_form_shows_the_cycle_facts_next_to_the_score(editor_client, seeded, cycles, region):
+    rating = region.ratings.get(cycle=cycles[2])
+    from tracker.models import Evidence
+
+    add_evidence(seeded, cycles[2], kind=Evidence.Kind.RESULT)
+    seeded.record_status(S.LAUNCHED, cycles[2])
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    html = editor_client.get(reverse("admin:ratings_rating_change", args=[rating.pk])).content.decode()
+    assert "result: 1" in html
+    assert "launched: 1" in html

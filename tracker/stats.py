@@ -72,3 +72,27 @@ def resolution_summary(cycle):
 
 def latest_cycle():
     return Cycle.objects.latest_published() or Cycle.objects.order_by("-number").first()
+
+
+def region_cycle_facts(region, cycle):
+    """What a region's projects showed in one cycle, for setting its score: evidence by
+    kind (results against efforts), projects launched/stalled/dropped in the cycle, and
+    how many earlier announcements remained unresolved."""
+    from .models import Evidence, StatusChange
+
+    evidence = dict(
+        Evidence.objects.filter(project__region=region, cycle=cycle)
+        .order_by().values_list("kind").annotate(n=Count("id"))
+    )
+    changes = dict(
+        StatusChange.objects.filter(project__region=region, cycle=cycle, is_initial=False)
+        .order_by().values_list("status").annotate(n=Count("project", distinct=True))
+    )
+    return {
+        "evidence": {kind.value: evidence.get(kind.value, 0) for kind in Evidence.Kind},
+        "launched": changes.get(Project.Status.LAUNCHED, 0),
+        "stalled": changes.get(Project.Status.STALLED, 0),
+        "dropped": changes.get(Project.Status.DROPPED, 0),
+        "unresolved": Project.objects.filter(region=region).unresolved_in(cycle).count(),
+        "first_reported": Project.objects.filter(region=region, first_cycle=cycle).count(),
+    }
