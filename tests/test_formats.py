@@ -124,3 +124,29 @@ def test_failed_reads_leave_no_temporary_files():
         with pytest.raises(SpreadsheetError):
             read_dataset(content, name)
     assert set(Path(tempfile.gettempdir()).iterdir()) == before
+
+
+FILES = Path(__file__).resolve().parent / "files"
+
+
+@pytest.mark.parametrize("name", ["lo_projects.ods", "lo_projects.xlsx"])
+def test_files_saved_by_libreoffice_keep_their_columns(name):
+    """LibreOffice writes runs of empty cells as one repeated cell and multi-line text as
+    several paragraphs; both must arrive in the right columns, whole."""
+    dataset = read_dataset((FILES / name).read_bytes(), name)
+    first, second, third = [dict(zip(dataset.headers, row)) for row in dataset]
+    assert first["note"] == "Первая строка\nвторая строка"
+    assert first["currency"] == "RUB" and first["first_cycle"] == "II"
+    assert second["title_en"] == "Port" and second["first_cycle"] == "III"
+    assert second["sector"] in ("", None)
+    assert third["sector"] == "machinery"
+
+
+@pytest.mark.parametrize("name", ["lo_projects.ods", "lo_projects.xlsx"])
+def test_libreoffice_file_imports_with_the_row_that_lacks_a_sector_reported(name, cycles, region):
+    from tracker.models import Project
+    from tracker.spreadsheets import import_datasets
+
+    report = import_datasets([("projects", read_dataset((FILES / name).read_bytes(), name))])
+    assert [(p.row, p.column) for p in report.problems] == [(3, "sector")]
+    assert not Project.objects.exists()

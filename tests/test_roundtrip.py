@@ -34,7 +34,8 @@ def build_dataset():
     add_partner(bridge, make_organization("Heilongjiang Province", kind="government"), role="government")
     add_partner(port, make_organization("China State Construction Engineering Corporation", kind="state_company"), role="contractor")
     e1 = add_evidence(bridge, two, kind=Evidence.Kind.RESULT, occurred_on=datetime.date(2023, 7, 1), source=source, reference="AMU-901-E1", summary="+Opened; \"quoted\", comma")
-    add_evidence(port, three, kind=Evidence.Kind.CONTRADICTION, source=source, reference="KRM-001-E1", summary="Denied.\nSecond line", attribution="according to Reuters")
+    no_url = make_source("News item without a link", kind="media")
+    add_evidence(port, three, kind=Evidence.Kind.CONTRADICTION, source=no_url, reference="KRM-001-E1", summary="Denied.\nSecond line", attribution="according to Reuters")
     bridge.record_status(Project.Status.LAUNCHED, two, effective_on=datetime.date(2023, 7, 1), evidence=e1)
     port.record_status(Project.Status.STALLED, three)
 

@@ -264,7 +264,26 @@ class ODS(SpreadsheetFormat):
 
     def read(self, content, filename):
         check_archive(content, filename)
-        return tablib.Dataset().load(io.BytesIO(content), format="ods")
+        from odf import opendocument  # parses through defusedxml
+        from odf.namespaces import TABLENS
+
+        document = opendocument.load(io.BytesIO(content))
+        sheets = document.spreadsheet.getElementsByType(_odf_table())
+        if not sheets:
+            raise SpreadsheetError(f"“{filename}” has no sheet.")
+        rows = []
+        for row in sheets[0].getElementsByType(_odf_row()):
+            repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
+            cells = _ods_row(row)
+            if not any(cell not in ("", None) for cell in cells):
+                continue  # blank rows (often repeated to the sheet's end)
+            rows.extend([cells] * min(repeat, 10_000))
+        if not rows:
+            raise SpreadsheetError(f"“{filename}” is empty.")
+        headers = [str(h) if h is not None else "" for h in rows[0]]
+        while headers and headers[-1] == "":
+            headers.pop()
+        return rows_to_dataset(headers, rows[1:])
 
     def export_data(self, dataset, **kwargs):
         # tablib writes every str as an ODS text cell, so formulas never run.
@@ -289,6 +308,70 @@ def rows_to_dataset(headers, rows):
     dataset = tablib.Dataset(headers=list(headers))
     dataset._data = data
     return dataset
+
+
+def _odf_table():
+    from odf.table import Table
+
+    return Table
+
+
+def _odf_row():
+    from odf.table import TableRow
+
+    return TableRow
+
+
+def _ods_text(node):
+    """A cell's text as LibreOffice shows it: paragraphs on separate lines, <text:s/>
+    as spaces, tabs and line breaks kept."""
+    from odf.namespaces import TEXTNS
+
+    parts = []
+    for child in node.childNodes:
+        if child.nodeType == child.TEXT_NODE:
+            parts.append(child.data)
+        elif child.qname == (TEXTNS, "s"):
+            parts.append(" " * int(child.attributes.get((TEXTNS, "c"), 1)))
+        elif child.qname == (TEXTNS, "tab"):
+            parts.append("\t")
+        elif child.qname == (TEXTNS, "line-break"):
+            parts.append("\n")
+        else:
+            parts.append(_ods_text(child))
+    return "".join(parts)
+
+
+def _ods_value(cell):
+    from odf.namespaces import OFFICENS, TEXTNS
+
+    attributes = cell.attributes
+    kind = attributes.get((OFFICENS, "value-type"))
+    if kind in ("float", "percentage", "currency"):
+        number = Decimal(attributes.get((OFFICENS, "value"), "0"))
+        return int(number) if number == number.to_integral() else float(number)
+    if kind == "date":
+        value = attributes.get((OFFICENS, "date-value"), "")
+        return datetime.datetime.fromisoformat(value).date() if "T" not in value else datetime.datetime.fromisoformat(value)
+    if kind == "boolean":
+        return attributes.get((OFFICENS, "boolean-value")) == "true"
+    paragraphs = [_ods_text(p) for p in cell.childNodes if p.qname == (TEXTNS, "p")]
+    return "\n".join(paragraphs)
+
+
+def _ods_row(row):
+    from odf.namespaces import TABLENS
+
+    cells = []
+    for cell in row.childNodes:
+        if cell.qname[1] not in ("table-cell", "covered-table-cell"):
+            continue
+        repeat = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
+        value = _ods_value(cell)
+        cells.extend([value] * min(repeat, 1024))
+    while cells and cells[-1] in ("", None):
+        cells.pop()
+    return cells
 
 
 FORMATS = [XLSX, CSV, ODS, JSON]

@@ -352,7 +352,7 @@ class EvidenceResource(TrackerResource):
     date_precision = choice("precision", DatePrecision, "date_precision")
     kind = choice("kind", Evidence.Kind)
     summary = text("summary")
-    source = column("source", KeyWidget(Source, ["url", "title"], "Source"))
+    source = column("source", KeyWidget(Source, ["title", "url"], "Source"))
     locator = text("locator")
     attribution = text("attribution")
 

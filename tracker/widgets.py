@@ -228,9 +228,14 @@ class KeyWidget(widgets.ForeignKeyWidget):
         raise ValueError(f"Unknown {self.label.lower()} “{text}”.")
 
     def render(self, value, obj=None, **kwargs):
+        """The first key this row has (a source without a URL is written by its title)."""
         if value is None:
             return ""
-        return getattr(value, self.fields[0])
+        for field in self.fields:
+            key = getattr(value, field)
+            if key not in (None, ""):
+                return key
+        return ""
 
 
 def region_widget():
