@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import Audited
+
 from .numerals import from_roman, to_roman
 
 
@@ -22,7 +24,7 @@ class FederalDistrict(models.TextChoices):
     FAR_EASTERN = "far_eastern", _("Far Eastern")
 
 
-class Region(models.Model):
+class Region(Audited):
     """A subject of the Russian Federation as the rating names it (or a location outside it)."""
 
     FederalDistrict = FederalDistrict
@@ -84,7 +86,7 @@ class CycleQuerySet(models.QuerySet):
         return self.filter(is_published=True).order_by("-number").first()
 
 
-class Cycle(models.Model):
+class Cycle(Audited):
     """One edition of the rating and the period of events it covers."""
 
     number = models.PositiveSmallIntegerField(_("number"))
@@ -134,7 +136,7 @@ class Cycle(models.Model):
         return Cycle.objects.filter(number__lt=self.number).order_by("-number").first()
 
 
-class Rating(models.Model):
+class Rating(Audited):
     """A region's expert score in one cycle; the tier follows from the score."""
 
     class Tier(models.TextChoices):

@@ -218,7 +218,13 @@ class StatusChangeAdmin(SpreadsheetAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # Only a superuser: a mistaken record, or a whole project deleted with its history.
+        return request.user.is_superuser and obj is not None
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request, obj, form, change):
         appended = obj.project.record_status(

@@ -169,6 +169,9 @@ class BulkImportMixin:
             if field.column_name in headers
         ]
         created, updated, changed_fields = [], [], set()
+        from audit.models import audited_fields, snapshot
+
+        audit_names, snapshots = audited_fields(model), {}
         for number, (row, key) in enumerate(zip(rows, keys), 1):
             instance = existing.get(key) if key is not None else None
             is_new = instance is None
@@ -177,6 +180,8 @@ class BulkImportMixin:
                 instance._state = ModelState()
                 instance.__dict__.update(defaults)
             before = None if is_new else {a: getattr(instance, a) for a in attnames}
+            if not is_new and id(instance) not in snapshots:
+                snapshots[id(instance)] = snapshot(instance, audit_names)
             errors = {}
             data = instance.__dict__
             for field, column, clean, model_field in setters:
@@ -218,17 +223,42 @@ class BulkImportMixin:
                 self.progress(number)
         if result.has_validation_errors():
             return result
-        if self.needs_new_pks:
+        keyed = single_text and all(k is not None for k in keys)
+        if self.needs_new_pks or not keyed:
             for chunk in _chunks(created, BATCH):
                 model.objects.bulk_create(chunk)
             self.after_bulk_create(created)
         else:
             insert_rows(model, created)
-        if updated:
+            self._fetch_new_pks(created, id_fields[0].attribute)
+        unique_updated = list({id(i): i for i in updated if i.pk is not None}.values())
+        if unique_updated:
             names = [model._meta.get_field(a).name for a in changed_fields if a != "id"]
-            unique_updated = list({id(i): i for i in updated if i.pk is not None}.values())
             model.objects.bulk_update(unique_updated, names, batch_size=BATCH)
+        self._audit(model, created, unique_updated, snapshots)
         return result
+
+    def _fetch_new_pks(self, created, key_attribute):
+        by_key = {getattr(obj, key_attribute): obj for obj in created}
+        for chunk in _chunks(list(by_key)):
+            rows = self._meta.model.objects.filter(**{f"{key_attribute}__in": chunk})
+            for pk, key in rows.values_list("pk", key_attribute):
+                by_key[key].pk = pk
+
+    def _audit(self, model, created, updated, snapshots):
+        """Audit entries for what the bulk write did, as `Audited.save` would write them."""
+        from audit.models import AuditEntry, audited_fields, diff, entry, snapshot
+
+        names = audited_fields(model)
+        entries = [
+            entry(obj, AuditEntry.Action.CREATE, {k: [None, v] for k, v in snapshot(obj, names).items()})
+            for obj in created
+        ]
+        for obj in updated:
+            changes = diff(snapshots[id(obj)], snapshot(obj, names))
+            if changes:
+                entries.append(entry(obj, AuditEntry.Action.UPDATE, changes))
+        insert_rows(AuditEntry, entries)
 
     def after_bulk_create(self, instances):
         """Hook for what `save()` would have done for each new instance."""

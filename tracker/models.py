@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from audit.models import Audited
 from ratings.models import Cycle, Region, choice_values
 
 from .queries import ProjectQuerySet
@@ -69,7 +70,7 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Organization(models.Model):
+class Organization(Audited):
     """A partner: a company, a government or province, a bank, a university…"""
 
     Kind = OrganizationKind
@@ -131,7 +132,7 @@ class SourceLanguage(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Source(models.Model):
+class Source(Audited):
     """Where evidence comes from."""
 
     Kind = SourceKind
@@ -214,7 +215,7 @@ class Currency(models.TextChoices):
     EUR = "EUR", "EUR"
 
 
-class Project(models.Model):
+class Project(Audited):
     """One announced undertaking in one region, followed across rating cycles."""
 
     Status = ProjectStatus
@@ -393,7 +394,7 @@ class ParticipationRole(models.TextChoices):
     GOVERNMENT = "government", _("government party")
 
 
-class Participation(models.Model):
+class Participation(Audited):
     """An organisation's part in a project."""
 
     Role = ParticipationRole
@@ -440,7 +441,7 @@ class EvidenceKind(models.TextChoices):
     CONTRADICTION = "contradiction", _("contradiction")
 
 
-class Evidence(models.Model):
+class Evidence(Audited):
     """One dated, sourced observation about a project, recorded in a cycle."""
 
     Kind = EvidenceKind
@@ -521,7 +522,7 @@ class Evidence(models.Model):
             raise ValidationError({"precision": _("Give a precision exactly when a date is given.")})
 
 
-class StatusChange(models.Model):
+class StatusChange(Audited):
     """An editor's verdict that from a date in a cycle on, the project's status is X.
 
     Appended through `Project.record_status`, never edited in place.
@@ -629,3 +630,12 @@ class StatusChange(models.Model):
         if not self._state.adding:
             raise ValidationError(_("Status changes are appended, never edited in place."))
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        """Only superusers delete a change; the project's status follows what remains."""
+        with transaction.atomic():
+            project = self.project
+            result = super().delete(*args, **kwargs)
+            if Project.objects.filter(pk=project.pk).exists():
+                project._sync_status()
+            return result

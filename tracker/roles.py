@@ -22,8 +22,12 @@ def sync_groups(group_model, permission_model):
     editors, _ = group_model.objects.get_or_create(name=EDITORS)
     researchers, _ = group_model.objects.get_or_create(name=RESEARCHERS)
     in_apps = permission_model.objects.filter(content_type__app_label__in=list(MODELS))
+    audit_view = permission_model.objects.filter(content_type__app_label="audit", codename="view_auditentry")
     editors.permissions.set(
-        in_apps.filter(codename__in=permission_codenames(["add", "change", "delete", "view", "import"]))
+        [
+            *in_apps.filter(codename__in=permission_codenames(["add", "change", "delete", "view", "import"])),
+            *audit_view,
+        ]
     )
     researchers.permissions.set(in_apps.filter(codename__in=permission_codenames(["view"])))
     return editors, researchers

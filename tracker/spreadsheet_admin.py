@@ -11,6 +11,9 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportModelAdmin
+
+from audit.admin import AuditHistoryMixin
+from audit.context import acting
 from import_export.forms import ImportForm
 
 from .formats import BY_EXTENSION, FORMATS, SpreadsheetError, check_size
@@ -53,7 +56,7 @@ def number_rows_as_spreadsheets_do(result):
     result.row_errors = lambda: [(number + 1, errors) for number, errors in counted()]
 
 
-class SpreadsheetAdmin(ImportExportModelAdmin):
+class SpreadsheetAdmin(AuditHistoryMixin, ImportExportModelAdmin):
     """ModelAdmin with spreadsheet import (editors) and export (anyone who may view)."""
 
     formats = FORMATS
@@ -84,8 +87,13 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
+    def process_import(self, request, **kwargs):
+        with acting(request.user, "import"):
+            return super().process_import(request, **kwargs)
+
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
+        with acting(request.user, "import"):
+            response = super().import_action(request, **kwargs)
         result = getattr(response, "context_data", {}).get("result")
         if result is not None:
             number_rows_as_spreadsheets_do(result)

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.context import acting
 from ratings.models import Cycle
 
 from .models import DatePrecision, Evidence, Project, Source, StatusChange
@@ -119,7 +120,8 @@ class WorklistViews:
             if not chosen:
                 messages.warning(request, _("Select at least one project."))
             elif "confirm" in request.POST:
-                mark_no_news(chosen, cycle, request.user)
+                with acting(request.user, "action"):
+                    mark_no_news(chosen, cycle, request.user)
                 messages.success(request, _("%(n)s projects marked “no news this cycle”.") % {"n": len(chosen)})
                 return redirect("admin:tracker_project_worklist")
             else:

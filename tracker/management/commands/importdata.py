@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.context import acting
 from tracker.resources import DATASETS
 from tracker.spreadsheets import SpreadsheetError, import_datasets, read_dataset
 
@@ -47,7 +48,8 @@ class Command(BaseCommand):
             except SpreadsheetError as error:
                 raise CommandError(str(error)) from None
         progress = {name: Progress(self.stderr, name, len(dataset)) for name, dataset in named}
-        report = import_datasets(named, dry_run=dry_run, progress=progress)
+        with acting(None, "import"):
+            report = import_datasets(named, dry_run=dry_run, progress=progress)
         for problem in report.problems[:200]:
             self.stderr.write(str(problem))
         if not report.ok:
