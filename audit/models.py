@@ -96,7 +96,8 @@ class Audited(models.Model):
             super().save(*args, **kwargs)
             after = snapshot(self, names)
             if before is None:
-                entry(self, AuditEntry.Action.CREATE, {k: [None, v] for k, v in after.items()}).save()
+                created = {k: [None, v] for k, v in after.items() if v not in (None, "")}
+                entry(self, AuditEntry.Action.CREATE, created).save()
             else:
                 changes = diff({k: plain(v) for k, v in before.items()}, after)
                 if changes:

@@ -17,9 +17,12 @@ A database error during the bulk write (a constraint the checks above do not kno
 it start again on the row-by-row path, so that the message names the row.
 """
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.db.models.base import ModelState
+from django.utils import timezone
 from import_export.results import Result, RowResult
 
 from .widgets import CLEAR, ChoiceWidget, KeyWidget, TextWidget, is_blank
@@ -223,45 +226,70 @@ class BulkImportMixin:
                 self.progress(number)
         if result.has_validation_errors():
             return result
-        keyed = single_text and all(k is not None for k in keys)
-        if self.needs_new_pks or not keyed:
+        id_range = None
+        if self.needs_new_pks or transaction.get_connection().vendor != "sqlite":
             for chunk in _chunks(created, BATCH):
                 model.objects.bulk_create(chunk)
             self.after_bulk_create(created)
         else:
+            # SQLite: this transaction is the only writer (IMMEDIATE), so the new rows
+            # take the ids after the current last one.
+            last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             insert_rows(model, created)
-            self._fetch_new_pks(created, id_fields[0].attribute)
+            id_range = (last + 1, last + len(created))
         unique_updated = list({id(i): i for i in updated if i.pk is not None}.values())
         if unique_updated:
             names = [model._meta.get_field(a).name for a in changed_fields if a != "id"]
             model.objects.bulk_update(unique_updated, names, batch_size=BATCH)
-        self._audit(model, created, unique_updated, snapshots)
+        self._audit(model, created, unique_updated, snapshots, id_range)
         return result
 
-    def _fetch_new_pks(self, created, key_attribute):
-        by_key = {getattr(obj, key_attribute): obj for obj in created}
-        for chunk in _chunks(list(by_key)):
-            rows = self._meta.model.objects.filter(**{f"{key_attribute}__in": chunk})
-            for pk, key in rows.values_list("pk", key_attribute):
-                by_key[key].pk = pk
-
-    def _audit(self, model, created, updated, snapshots):
-        """Audit entries for what the bulk write did, as `Audited.save` would write them."""
-        from audit.models import AuditEntry, audited_fields, diff, entry, snapshot
+    def _audit(self, model, created, updated, snapshots, id_range=None):
+        """Audit entries for what the bulk write did: one per changed record with its old
+        and new values, and one for the batch of new records, written in chunks with one
+        prepared INSERT."""
+        from audit.context import current_source, current_user
+        from audit.models import AuditEntry, audited_fields, plain
 
         names = audited_fields(model)
-        entries = [
-            entry(obj, AuditEntry.Action.CREATE, {k: [None, v] for k, v in snapshot(obj, names).items()})
-            for obj in created
-        ]
-        for obj in updated:
-            changes = diff(snapshots[id(obj)], snapshot(obj, names))
-            if changes:
-                entries.append(entry(obj, AuditEntry.Action.UPDATE, changes))
-        insert_rows(AuditEntry, entries)
+        label, now = model._meta.label, timezone.now()
+        user = current_user()
+        user_id, source = (user.pk if user else None), current_source()
+        key = self.get_import_id_fields()[0] if len(self.get_import_id_fields()) == 1 else None
 
-    def after_bulk_create(self, instances):
-        """Hook for what `save()` would have done for each new instance."""
+        def describe(obj):
+            value = getattr(obj, key, None) if key else None
+            return str(value if isinstance(value, str) and value else obj)[:300]
+
+        def rows():
+            # New rows: one entry for the whole batch (who, when, how many, which ids);
+            # their values are the rows themselves until a later change, which is recorded.
+            if created:
+                first, last = id_range or (min(o.pk for o in created), max(o.pk for o in created))
+                summary = {"rows": [None, len(created)], "first_id": [None, first], "last_id": [None, last]}
+                yield ("create", "", f"{len(created)} {model._meta.verbose_name_plural} imported", summary)
+            for obj in updated:
+                before, data = snapshots[id(obj)], obj.__dict__
+                changes = {n: [before[n], plain(data[n])] for n in names if before[n] != plain(data[n])}
+                if changes:
+                    yield ("update", obj.pk, describe(obj), changes)
+
+        connection = transaction.get_connection()
+        table = connection.ops.quote_name(AuditEntry._meta.db_table)
+        sql = (
+            f"INSERT INTO {table} (at, user_id, source, action, model, object_id, object_repr, changes) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        )
+        at = connection.ops.adapt_datetimefield_value(now)
+        with connection.cursor() as cursor:
+            batch = []
+            for action, pk, text, changes in rows():
+                batch.append((at, user_id, source, action, label, str(pk), text, json.dumps(changes, ensure_ascii=False)))
+                if len(batch) == 5000:
+                    cursor.executemany(sql, batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
 
 
 def _model_field(model, attribute):
