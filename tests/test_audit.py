@@ -56,6 +56,19 @@ def test_imports_through_the_bulk_path_are_recorded_row_by_row(tmp_path, cycles,
     assert history(project)[-1].changes == {"title_en": ["", "Project 150"]}
 
 
+def test_history_of_a_bulk_imported_record_shows_its_creation_values(superuser_client, tmp_path, cycles, region):
+    path = tmp_path / "p.csv"
+    rows = "".join(f"AMU-{i:03d},RU-AMU,Проект {i},transport,II\n" for i in range(1, 251))
+    path.write_text("reference,region,title_ru,sector,first_cycle\n" + rows, encoding="utf-8")
+    call_command("importdata", "projects", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    project = Project.objects.get(reference="AMU-100")
+    project.title_ru = "Переименован"
+    project.save()
+    html = superuser_client.get(reverse("admin:tracker_project_history", args=[project.pk])).content.decode()
+    assert "<td>import</td>" in html  # the batch that created it
+    assert "Проект 100" in html and "Переименован" in html
+
+
 def test_admin_bulk_delete_records_each_deletion(superuser_client, cycles, region):
     # Projects carry an append-only status history, so only a superuser may delete them.
     projects = [make_project(region, cycles[0], reference=f"DEL-{i:03d}") for i in range(3)]
