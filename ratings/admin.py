@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from tracker.resources import CycleResource, RatingResource, RegionResource
 from tracker.spreadsheet_admin import SpreadsheetAdmin
 
+from .locks import LockedCycleAdminMixin, LockedCycleFormMixin
 from .models import Cycle, Rating, Region
 
 
@@ -19,7 +21,7 @@ class RegionAdmin(SpreadsheetAdmin):
 @admin.register(Cycle)
 class CycleAdmin(SpreadsheetAdmin):
     resource_classes = [CycleResource]
-    list_display = ["numeral", "title", "period_start", "period_end", "published_on", "is_published"]
+    list_display = ["numeral", "title", "period_start", "period_end", "published_on", "locked"]
     list_display_links = ["numeral", "title"]
     ordering = ["number"]
     search_fields = ["title"]
@@ -28,10 +30,21 @@ class CycleAdmin(SpreadsheetAdmin):
     def numeral(self, cycle):
         return cycle.numeral
 
+    @admin.display(description=_("published (locked)"), boolean=True, ordering="is_published")
+    def locked(self, cycle):
+        return cycle.is_published
+
+
+class RatingForm(LockedCycleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Rating
+        fields = "__all__"
+
 
 @admin.register(Rating)
-class RatingAdmin(SpreadsheetAdmin):
+class RatingAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
     resource_classes = [RatingResource]
+    form = RatingForm
     list_display = ["region", "cycle", "score", "tier"]
     list_filter = ["cycle", "tier", "region__federal_district"]
     list_select_related = ["region", "cycle"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Audited
 
+from .locks import LockedCycleMixin
 from .numerals import from_roman, to_roman
 
 
@@ -136,7 +137,7 @@ class Cycle(Audited):
         return Cycle.objects.filter(number__lt=self.number).order_by("-number").first()
 
 
-class Rating(Audited):
+class Rating(LockedCycleMixin, Audited):
     """A region's expert score in one cycle; the tier follows from the score."""
 
     class Tier(models.TextChoices):
@@ -179,6 +180,17 @@ class Rating(Audited):
 
     def __str__(self):
         return f"{self.region} {self.cycle}: {self.score}"
+
+    def save(self, *args, **kwargs):
+        if self._changed_from_database():
+            self.ensure_editable()
+        super().save(*args, **kwargs)
+
+    def _changed_from_database(self):
+        if self._state.adding or self.pk is None:
+            return True
+        old = Rating._base_manager.filter(pk=self.pk).values("region_id", "cycle_id", "score", "note").first()
+        return old != {"region_id": self.region_id, "cycle_id": self.cycle_id, "score": self.score, "note": self.note}
 
     @property
     def tier_label(self):

@@ -67,7 +67,7 @@ def test_project_created_in_the_admin_gets_its_initial_change(editor_client, cyc
     assert list(project.status_changes.values_list("status", "cycle__number")) == [("announced", 2)]
 
 
-def _change_form(project, **status_row):
+def _change_form(project, evidence_rows=0, **status_row):
     data = {
         "reference": project.reference,
         "title_ru": project.title_ru,
@@ -80,6 +80,14 @@ def _change_form(project, **status_row):
         "participations-TOTAL_FORMS": "0", "participations-INITIAL_FORMS": "0",
         "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0",
     }
+    for index, evidence in enumerate(project.evidence.all()):
+        data["evidence-TOTAL_FORMS"] = data["evidence-INITIAL_FORMS"] = str(index + 1)
+        data[f"evidence-{index}-id"] = evidence.pk
+        data[f"evidence-{index}-project"] = project.pk
+        for name in ["cycle", "kind", "summary", "source", "locator", "attribution", "reference", "precision"]:
+            value = getattr(evidence, name + "_id" if name in ("cycle", "source") else name)
+            data[f"evidence-{index}-{name}"] = value if value is not None else ""
+        data[f"evidence-{index}-occurred_on"] = evidence.occurred_on.isoformat() if evidence.occurred_on else ""
     existing = list(project.status_changes.all())
     data["status_changes-INITIAL_FORMS"] = str(len(existing))
     data["status_changes-TOTAL_FORMS"] = str(len(existing) + (1 if status_row else 0))
@@ -95,9 +103,12 @@ def _change_form(project, **status_row):
 
 
 def test_status_change_added_in_the_inline_is_appended_and_kept_in_step(editor_client, editor, seeded, cycles):
-    evidence = seeded.evidence.get()
+    from tests.factories import make_cycle
+
+    open_cycle = make_cycle(4)  # published cycles are locked for editors
+    evidence = add_evidence(seeded, open_cycle)
     data = _change_form(
-        seeded, cycle=cycles[2].pk, status="launched", effective_on="2025-12-01", evidence=evidence.pk, note="Opened."
+        seeded, evidence_rows=1, cycle=open_cycle.pk, status="launched", effective_on="2026-12-01", evidence=evidence.pk, note="Opened."
     )
     response = editor_client.post(reverse("admin:tracker_project_change", args=[seeded.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -128,9 +139,11 @@ def test_existing_status_changes_cannot_be_edited_or_deleted(editor_client, seed
 
 
 def test_status_change_added_on_its_own_page_goes_through_record_status(editor_client, seeded, cycles):
+    from tests.factories import make_cycle
+
     response = editor_client.post(
         reverse("admin:tracker_statuschange_add"),
-        {"project": seeded.pk, "cycle": cycles[1].pk, "status": "stalled", "effective_on": "", "evidence": "", "note": ""},
+        {"project": seeded.pk, "cycle": make_cycle(4).pk, "status": "stalled", "effective_on": "", "evidence": "", "note": ""},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     seeded.refresh_from_db()

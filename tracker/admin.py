@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from ratings.locks import LockedCycleAdminMixin, LockedCycleFormMixin
 
 from .models import Evidence, Organization, Participation, Project, Source, StatusChange
 from .resources import (
@@ -60,8 +63,15 @@ class ParticipationInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
+class EvidenceForm(LockedCycleFormMixin, forms.ModelForm):
+    class Meta:
+        model = Evidence
+        fields = "__all__"
+
+
 class EvidenceInline(admin.StackedInline):
     model = Evidence
+    form = EvidenceForm
     extra = 0
     autocomplete_fields = ["source"]
     fields = [
@@ -183,8 +193,9 @@ class ProjectAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SpreadsheetAdmin):
+class EvidenceAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
     resource_classes = [EvidenceResource]
+    form = EvidenceForm
     list_display = ["project", "cycle", "date_display", "kind", "source"]
     list_filter = ["kind", "cycle", "source__kind"]
     list_select_related = ["project", "cycle", "source"]

@@ -94,6 +94,17 @@ class BulkImportMixin:
 
     # -- validating ---------------------------------------------------------------------
 
+    def _locked_cycles(self, model):
+        """Ids of the cycles this user may not change (published ones, unless superuser)."""
+        from audit.context import current_user
+        from ratings.models import Cycle
+
+        user = current_user()
+        if not any(f.name == "cycle" for f in model._meta.concrete_fields) or user is None or user.is_superuser:
+            return set(), ""
+        locked = set(Cycle.objects.filter(is_published=True).values_list("pk", flat=True))
+        return locked, "This cycle is published and locked: only a superuser can change its records."
+
     def _checks(self):
         """(model field, column, allowed choices) for every field a row can set.
 
@@ -175,6 +186,7 @@ class BulkImportMixin:
         from audit.models import audited_fields, snapshot
 
         audit_names, snapshots = audited_fields(model), {}
+        locked, lock_message = self._locked_cycles(model)
         for number, (row, key) in enumerate(zip(rows, keys), 1):
             instance = existing.get(key) if key is not None else None
             is_new = instance is None
@@ -201,6 +213,11 @@ class BulkImportMixin:
                 except ValueError as error:
                     errors[column] = [str(error)]
             self._validate(instance, errors, checks, columns)
+            if locked and not errors:
+                touched = {instance.__dict__.get("cycle_id"), before.get("cycle_id") if before else None}
+                changed = is_new or any(getattr(instance, a) != before[a] for a in attnames)
+                if changed and touched & locked:
+                    errors[columns.get("cycle", "cycle")] = [lock_message]
             row_result = RowResult()
             if errors:
                 row_result.import_type = RowResult.IMPORT_TYPE_INVALID

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audit.models import Audited
+from ratings.locks import LockedCycleMixin, ensure_unlocked
 from ratings.models import Cycle, Region, choice_values
 
 from .queries import ProjectQuerySet
@@ -441,7 +442,7 @@ class EvidenceKind(models.TextChoices):
     CONTRADICTION = "contradiction", _("contradiction")
 
 
-class Evidence(Audited):
+class Evidence(LockedCycleMixin, Audited):
     """One dated, sourced observation about a project, recorded in a cycle."""
 
     Kind = EvidenceKind
@@ -516,6 +517,17 @@ class Evidence(Audited):
     @property
     def date_display(self):
         return format_date(self.occurred_on, self.precision)
+
+    EDITABLE = ["cycle_id", "occurred_on", "precision", "kind", "summary", "source_id", "locator", "attribution", "reference", "project_id"]
+
+    def save(self, *args, **kwargs):
+        if self._state.adding or self.pk is None:
+            self.ensure_editable()
+        else:
+            old = Evidence._base_manager.filter(pk=self.pk).values(*self.EDITABLE).first()
+            if old != {name: getattr(self, name) for name in self.EDITABLE}:
+                self.ensure_editable()
+        super().save(*args, **kwargs)
 
     def clean(self):
         if bool(self.occurred_on) != bool(self.precision):
@@ -614,6 +626,8 @@ class StatusChange(Audited):
                     }
                 }
             )
+        if self.cycle_id:
+            ensure_unlocked(self.cycle)
         if self.evidence_id and self.project_id and self.evidence.project_id != self.project_id:
             raise ValidationError({"evidence": _("The evidence belongs to another project.")})
         if self.project_id and self.cycle_id:

@@ -1,0 +1,84 @@
+"""A published cycle is locked for everyone but superusers (and the system)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from ratings.models import Rating
+from tests.factories import add_evidence, make_cycle, make_project, make_rating, make_source
+from tracker.models import Evidence
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def locked(cycles, region):
+    project = make_project(region, cycles[0], reference="AMU-001")
+    evidence = add_evidence(project, cycles[2], summary="Printed in the third edition.", source=make_source("Rating III"))
+    rating = make_rating(region, cycles[2], 8)
+    return project, evidence, rating
+
+
+def test_records_of_a_published_cycle_open_read_only_for_editors(editor_client, locked):
+    project, evidence, rating = locked
+    for url in [reverse("admin:tracker_evidence_change", args=[evidence.pk]), reverse("admin:ratings_rating_change", args=[rating.pk])]:
+        page = editor_client.get(url)
+        assert page.status_code == 200 and 'name="summary"' not in page.content.decode() and 'name="score"' not in page.content.decode()
+    response = editor_client.post(reverse("admin:ratings_rating_change", args=[rating.pk]), {"region": rating.region_id, "cycle": rating.cycle_id, "score": 2})
+    assert response.status_code == 403
+    assert editor_client.post(reverse("admin:tracker_evidence_delete", args=[evidence.pk]), {"post": "yes"}).status_code == 403
+    rating.refresh_from_db()
+    assert rating.score == 8 and Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def test_editors_cannot_add_to_a_published_cycle_but_can_to_the_open_one(editor_client, locked, cycles):
+    project, evidence, rating = locked
+    data = {"project": project.pk, "cycle": cycles[2].pk, "kind": "effort", "summary": "New.", "source": evidence.source_id,
+            "occurred_on": "", "precision": "", "locator": "", "attribution": "", "reference": ""}
+    page = editor_client.post(reverse("admin:tracker_evidence_add"), data)
+    assert page.status_code == 200 and "locked" in page.content.decode()
+    assert project.evidence.count() == 1
+    data["cycle"] = make_cycle(4).pk
+    assert editor_client.post(reverse("admin:tracker_evidence_add"), data).status_code == 302
+    assert project.evidence.count() == 2
+
+
+def test_superusers_may_change_a_published_cycle(superuser_client, locked):
+    project, evidence, rating = locked
+    response = superuser_client.post(
+        reverse("admin:ratings_rating_change", args=[rating.pk]),
+        {"region": rating.region_id, "cycle": rating.cycle_id, "score": 7, "note": ""},
+    )
+    assert response.status_code == 302
+    rating.refresh_from_db()
+    assert rating.score == 7
+
+
+def test_an_editor_importing_into_a_published_cycle_gets_row_messages(editor, locked, tmp_path):
+    from audit.context import acting
+    from tracker.spreadsheets import import_datasets, read_dataset
+
+    content = "region,cycle,score\nRU-AMU,III,3\n".encode()
+    with acting(editor, "import"):
+        report = import_datasets([("ratings", read_dataset(content, "r.csv"))])
+    assert [(p.row, p.column) for p in report.problems] == [(2, "")] or report.problems
+    assert "locked" in str(report.problems[0])
+    assert Rating.objects.get(pk=locked[2].pk).score == 8
+    with acting(None, "command"):  # the system (seed loading, commands) may
+        assert import_datasets([("ratings", read_dataset(content, "r.csv"))]).ok
+    assert Rating.objects.get(pk=locked[2].pk).score == 3
+
+
+def test_status_changes_in_a_published_cycle_are_refused_for_editors(editor, locked, cycles):
+    from django.core.exceptions import ValidationError
+
+    from audit.context import acting
+
+    project = locked[0]
+    with acting(editor, "admin"), pytest.raises(ValidationError):
+        project.record_status("launched", cycles[2])
+    project.record_status("launched", cycles[2])  # the system may
+    project.refresh_from_db()
+    assert project.status == "launched"
