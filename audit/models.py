@@ -61,7 +61,7 @@ def snapshot(instance, attnames):
 def audited_fields(model):
     return [
         f.attname for f in model._meta.concrete_fields
-        if not f.primary_key and not getattr(f, "generated", False) and f.name not in ("updated_at",)
+        if not f.primary_key and not getattr(f, "generated", False) and f.name not in ("updated_at", "version")
     ]
 
 

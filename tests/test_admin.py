@@ -77,6 +77,7 @@ def _change_form(project, evidence_rows=0, **status_row):
         "sector": project.sector,
         "first_cycle": project.first_cycle_id,
         "note": "",
+        "version": project.version,
         "participations-TOTAL_FORMS": "0", "participations-INITIAL_FORMS": "0",
         "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0",
     }

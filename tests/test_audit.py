@@ -21,7 +21,7 @@ def test_admin_edit_records_who_and_old_and_new_values(editor_client, editor, cy
     project = make_project(region, cycles[1], reference="AMU-001", title_en="Old")
     data = {
         "reference": "AMU-001", "title_ru": project.title_ru, "title_en": "New", "region": region.pk,
-        "location": "", "sector": project.sector, "first_cycle": cycles[1].pk, "note": "",
+        "location": "", "sector": project.sector, "first_cycle": cycles[1].pk, "note": "", "version": project.version,
         "participations-TOTAL_FORMS": "0", "participations-INITIAL_FORMS": "0",
         "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0",
         "status_changes-TOTAL_FORMS": "1", "status_changes-INITIAL_FORMS": "1",

@@ -108,8 +108,35 @@ class StatusChangeInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ProjectForm(forms.ModelForm):
+    """Carries the version the editor opened, so a save over someone else's is refused."""
+
+    class Meta:
+        model = Project
+        fields = "__all__"
+        widgets = {"version": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "version" in self.fields:
+            self.fields["version"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            stored = Project.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if stored is not None and cleaned.get("version") != stored:
+                raise forms.ValidationError(
+                    _("Someone else saved this project after you opened it. Reload it to see their "
+                      "changes; yours were not saved."),
+                    code="conflict",
+                )
+        return cleaned
+
+
 @admin.register(Project)
 class ProjectAdmin(SpreadsheetAdmin):
+    form = ProjectForm
     resource_classes = [ProjectResource]
     import_export_change_list_template = "admin/tracker/project/change_list_worklist.html"
     list_display = ["reference", "title_ru", "title_en", "region", "sector", "status", "first_cycle"]
@@ -146,7 +173,7 @@ class ProjectAdmin(SpreadsheetAdmin):
                 ]
             },
         ),
-        (_("Notes"), {"fields": ["note", ("created_at", "updated_at")]}),
+        (_("Notes"), {"fields": ["note", ("created_at", "updated_at"), "version"]}),
     ]
     inlines = [ParticipationInline, EvidenceInline, StatusChangeInline]
 

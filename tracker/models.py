@@ -17,6 +17,10 @@ from ratings.models import Cycle, Region, choice_values
 from .queries import ProjectQuerySet
 
 
+class EditConflict(ValidationError):
+    """A record was saved by someone else since it was read."""
+
+
 class DatePrecision(models.TextChoices):
     DAY = "day", _("day")
     MONTH = "month", _("month")
@@ -269,6 +273,9 @@ class Project(Audited):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised by every save; a form saved from an older version is refused.")
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -330,11 +337,24 @@ class Project(Audited):
             raise ValidationError({"currency": _("Give a currency exactly when an amount is given.")})
 
     def save(self, *args, **kwargs):
-        """Save; a new project also gets its initial `announced` change, in one transaction."""
+        """Save; a new project also gets its initial `announced` change, in one transaction.
+
+        Optimistic locking: saving a project read at an older version than the stored one
+        (someone saved in between) raises EditConflict and changes nothing."""
         with transaction.atomic():
             is_new = self._state.adding
             if is_new:
                 self.status = self.Status.ANNOUNCED
+            else:
+                stored = (
+                    Project.objects.select_for_update().filter(pk=self.pk).values_list("version", flat=True).first()
+                )
+                if stored is not None and stored != self.version:
+                    raise EditConflict(
+                        _("Someone else saved this project after you opened it. Reload it to see their "
+                          "changes; yours were not saved.")
+                    )
+                self.version += 1
             super().save(*args, **kwargs)
             if is_new:
                 StatusChange.objects.create(

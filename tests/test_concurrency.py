@@ -1,0 +1,102 @@
+"""Two editors on one project, and many writers on one SQLite file."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_project
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.django_db
+
+
+def form(project, **changes):
+    data = {
+        "reference": project.reference, "title_ru": project.title_ru, "title_en": project.title_en,
+        "region": project.region_id, "location": project.location, "sector": project.sector,
+        "first_cycle": project.first_cycle_id, "note": project.note, "version": project.version,
+        "participations-TOTAL_FORMS": "0", "participations-INITIAL_FORMS": "0",
+        "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0",
+        "status_changes-TOTAL_FORMS": "1", "status_changes-INITIAL_FORMS": "1",
+        "status_changes-0-id": project.status_changes.get().pk, "status_changes-0-project": project.pk,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_second_of_two_editors_saving_in_turn_gets_a_conflict_and_the_first_edit_survives(editor_client, superuser_client, cycles, region):
+    project = make_project(region, cycles[1], reference="AMU-001", title_en="Original")
+    first = form(project, title_en="First editor")   # both opened version 1
+    second = form(project, title_en="Second editor")
+    url = reverse("admin:tracker_project_change", args=[project.pk])
+    assert editor_client.post(url, first).status_code == 302
+    response = superuser_client.post(url, second)
+    assert response.status_code == 200
+    assert "Someone else saved this project" in response.content.decode() or "сохранил" in response.content.decode()
+    project.refresh_from_db()
+    assert project.title_en == "First editor"
+    assert project.version == 2
+
+
+def test_a_stale_save_outside_the_admin_is_refused_too(cycles, region):
+    from tracker.models import EditConflict, Project
+
+    make_project(region, cycles[1], reference="AMU-002")
+    one, two = Project.objects.get(reference="AMU-002"), Project.objects.get(reference="AMU-002")
+    one.title_en = "One"
+    one.save()
+    two.title_en = "Two"
+    with pytest.raises(EditConflict):
+        two.save()
+    assert Project.objects.get(reference="AMU-002").title_en == "One"
+
+
+SCRIPT = textwrap.dedent(
+    """
+    import threading
+    import django
+    django.setup()
+    from django.db import connection, connections
+    from ratings.models import Cycle, Region
+    from tracker.models import Evidence, Project, Source
+
+    cycle = Cycle.objects.create(number=1, period_end="2023-05-31")
+    region = Region.objects.create(name_ru="Амурская область", name_en="Amur", slug="amur", iso_code="RU-AMU")
+    source = Source.objects.create(title="S", kind="other")
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(25):
+                project = Project.objects.create(
+                    reference=f"T{n}-{i:03d}", title_ru="x", region=region, sector="other", first_cycle=cycle
+                )
+                Evidence.objects.create(project=project, cycle=cycle, kind="effort", summary="s", source=source)
+                project.record_status("stalled", cycle)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    print("errors", len(errors), errors[:3])
+    print("projects", Project.objects.count(), "evidence", Evidence.objects.count(),
+          "stalled", Project.objects.filter(status="stalled").count())
+    """
+)
+
+
+def test_concurrent_writers_on_an_sqlite_file_lose_nothing_and_never_see_locked(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(SQLITE_PATH=str(tmp_path / "threads.sqlite3"), DJANGO_SETTINGS_MODULE="config.settings")
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert "errors 0 []" in result.stdout, result.stdout + result.stderr[-3000:]
+    assert "projects 150 evidence 150 stalled 150" in result.stdout
