@@ -1,11 +1,11 @@
 """Shared personas and data: an editor, a researcher, an anonymous visitor; three cycles."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 from tests import factories
-from tracker.roles import EDITORS, RESEARCHERS
+from tracker.roles import sync_groups
 
 
 @pytest.fixture
@@ -19,16 +19,23 @@ def region(db):
 
 
 @pytest.fixture
-def editor(db):
+def roles(db):
+    """The Editors and Researchers groups (made by a migration; transactional tests flush
+    them, so they are made again here when missing)."""
+    return sync_groups(Group, Permission)
+
+
+@pytest.fixture
+def editor(roles):
     user = User.objects.create_user("editor", password="editor-pass-123", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
+    user.groups.add(roles[0])
     return user
 
 
 @pytest.fixture
-def researcher(db):
+def researcher(roles):
     user = User.objects.create_user("researcher", password="researcher-pass-123", is_staff=True)
-    user.groups.add(Group.objects.get(name=RESEARCHERS))
+    user.groups.add(roles[1])
     return user
 
 

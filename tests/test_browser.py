@@ -91,3 +91,35 @@ def test_downloading_an_export_holds_the_filtered_rows(live_server, page, data):
     content = open(download_info.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.DictReader(io.StringIO(content)))
     assert [r["reference"] for r in rows] == ["AMU-901"]
+
+
+def test_an_editor_works_a_worklist_item_and_the_public_page_shows_it(live_server, page, cycles, region, roles):
+    from django.contrib.auth.models import User
+
+    from tests.factories import make_cycle
+
+    make_cycle(4)  # the open cycle
+    make_project(region, cycles[1], reference="AMU-050", title_ru="Зерновой терминал", title_en="Grain terminal")
+    make_source("Regional news")
+    user = User.objects.create_user("anna", password="a-long-editor-password", is_staff=True)
+    user.groups.add(roles[0])
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/tracker/project/worklist/")
+    page.fill("#id_username", "anna")
+    page.fill("#id_password", "a-long-editor-password")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/worklist/")
+    assert "AMU-050" in page.locator("#result_list").inner_text()
+    page.click("#result_list a.button")
+    page.wait_for_url("**/review/")
+    page.select_option("#id_kind", "result")
+    page.fill("#id_summary", "The terminal started shipping grain.")
+    page.select_option("#id_source", label="Regional news")
+    page.select_option("#id_status", "launched")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/worklist/")
+    assert "AMU-050" not in page.locator("#result_list").inner_text()
+
+    page.goto(f"{live_server.url}/projects/AMU-050/")
+    assert page.locator(".facts .status-launched").count() == 1
+    assert "The terminal started shipping grain." in page.locator("ol.timeline").inner_text()
