@@ -37,6 +37,7 @@ def test_editors_cannot_add_to_a_published_cycle_but_can_to_the_open_one(editor_
     project, evidence, rating = locked
     data = {"project": project.pk, "cycle": cycles[2].pk, "kind": "effort", "summary": "New.", "source": evidence.source_id,
             "occurred_on": "", "precision": "", "locator": "", "attribution": "", "reference": ""}
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = editor_client.post(reverse("admin:tracker_evidence_add"), data)
     assert page.status_code == 200 and "locked" in page.content.decode()
     assert project.evidence.count() == 1
@@ -60,8 +61,10 @@ def test_an_editor_importing_into_a_published_cycle_gets_row_messages(editor, lo
     from audit.context import acting
     from tracker.spreadsheets import import_datasets, read_dataset
 
+    from django.utils import translation
+
     content = "region,cycle,score\nRU-AMU,III,3\n".encode()
-    with acting(editor, "import"):
+    with acting(editor, "import"), translation.override("en"):
         report = import_datasets([("ratings", read_dataset(content, "r.csv"))])
     assert [(p.row, p.column) for p in report.problems] == [(2, "")] or report.problems
     assert "locked" in str(report.problems[0])
