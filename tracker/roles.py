@@ -31,3 +31,15 @@ def sync_groups(group_model, permission_model):
     )
     researchers.permissions.set(in_apps.filter(codename__in=permission_codenames(["view"])))
     return editors, researchers
+
+
+def sync_groups_in_migration(apps, schema_editor):
+    """For data migrations: make the permissions now (Django makes them only after all
+    migrations ran) and bring both groups up to date."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
