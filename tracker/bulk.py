@@ -261,6 +261,9 @@ class BulkImportMixin:
         self._audit(model, created, unique_updated, snapshots, id_range)
         return result
 
+    def after_bulk_create(self, instances):
+        """Hook for what `save()` would have done for each new instance."""
+
     def _audit(self, model, created, updated, snapshots, id_range=None):
         """Audit entries for what the bulk write did: one per changed record with its old
         and new values, and one for the batch of new records, written in chunks with one
