@@ -1,9 +1,7 @@
 """A published cycle is locked for everyone but superusers (and the system)."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from ratings.models import Rating

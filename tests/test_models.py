@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from ratings.models import Cycle, Rating
-from tests.factories import add_evidence, make_cycle, make_project, make_rating, make_region
+from tests.factories import add_evidence, make_project, make_rating
 from tracker.models import Project, StatusChange
 
 S = Project.Status

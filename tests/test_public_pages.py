@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import add_evidence, add_partner, make_organization, make_project, make_rating, make_region, make_source
+from tests.factories import add_evidence, add_partner, make_organization, make_project, make_rating, make_source
 from tracker.models import Evidence, Project
 
 S = Project.Status

@@ -1,11 +1,10 @@
 """The editors' review of the open cycle."""
 
-import datetime
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import add_evidence, make_cycle, make_project
+from tests.factories import make_cycle, make_project
 from tracker.models import Evidence, Project
 
 S = Project.Status

@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ratings.locks import LockedCycleAdminMixin, LockedCycleFormMixin
