@@ -45,14 +45,18 @@ class RatingForm(LockedCycleFormMixin, forms.ModelForm):
 class RatingAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
     resource_classes = [RatingResource]
     form = RatingForm
-    list_display = ["region", "cycle", "score", "tier"]
+    list_display = ["region", "cycle", "score", "tier_display"]
     list_filter = ["cycle", "tier", "region__federal_district"]
     list_select_related = ["region", "cycle"]
     search_fields = ["region__name_ru", "region__name_en", "region__iso_code"]
     autocomplete_fields = ["region"]
     ordering = ["cycle__number", "-score", "region__name_ru"]
-    readonly_fields = ["tier", "cycle_facts"]
-    fields = ["region", "cycle", "score", "tier", "note", "cycle_facts"]
+    readonly_fields = ["tier_display", "cycle_facts"]
+    fields = ["region", "cycle", "score", "tier_display", "note", "cycle_facts"]
+
+    @admin.display(description=_("tier"), ordering="tier")
+    def tier_display(self, rating):
+        return rating.tier_label if rating and rating.pk else "—"
 
     @admin.display(description=_("Facts of the cycle"))
     def cycle_facts(self, rating):

@@ -69,3 +69,15 @@ class LockedCycleAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._locked(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from django.contrib import messages
+
+        obj = self.get_object(request, object_id)
+        if obj is not None and obj.cycle.is_published:
+            if self._locked(request, obj):
+                text = _("Cycle %(cycle)s is published and locked: this record is read-only.")
+            else:
+                text = _("Cycle %(cycle)s is published and locked; as a superuser you can still change it.")
+            messages.warning(request, text % {"cycle": obj.cycle.numeral})
+        return super().change_view(request, object_id, form_url, extra_context)

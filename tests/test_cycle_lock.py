@@ -83,3 +83,10 @@ def test_status_changes_in_a_published_cycle_are_refused_for_editors(editor, loc
     project.record_status("launched", cycles[2])  # the system may
     project.refresh_from_db()
     assert project.status == "launched"
+
+
+def test_the_admin_shows_the_lock(editor_client, locked):
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    html = editor_client.get(reverse("admin:ratings_rating_change", args=[locked[2].pk])).content.decode()
+    assert "is published and locked" in html
+    assert ">high<" in html  # the tier of a score of 8, as a label
