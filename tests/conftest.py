@@ -3,9 +3,19 @@
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
+from django.utils import translation
 
 from tests import factories
 from tracker.roles import sync_groups
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Test bodies run in English, the language their messages are asserted in (code
+    outside a request otherwise speaks the default language, Russian). Requests still
+    choose their own language through LocaleMiddleware."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tests.factories import add_evidence, make_project
 from tracker.models import Project
@@ -30,14 +31,16 @@ def unresolved_project(cycles, region):
 
 
 def test_unresolved_lists_earlier_unfinished_projects_as_a_table(unresolved_project):
-    out, err = run("unresolved", "--cycle", "III")
+    with translation.override("ru"):  # the command line speaks the default language
+        out, err = run("unresolved", "--cycle", "III")
     assert "AMU-007" in out and "Конвейер" in out
     assert "AMU-008" not in out
     assert "1 unresolved in cycle III" in err
 
 
 def test_unresolved_as_csv_has_one_row_per_project_with_every_column(unresolved_project):
-    out, _ = run("unresolved", "--cycle", "III", "--format", "csv")
+    with translation.override("ru"):  # the command line speaks the default language
+        out, _ = run("unresolved", "--cycle", "III", "--format", "csv")
     (row,) = list(csv.DictReader(io.StringIO(out)))
     assert row == {
         "reference": "AMU-007",

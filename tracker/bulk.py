@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from import_export.results import Result, RowResult
 
 from .widgets import CLEAR, ChoiceWidget, KeyWidget, TextWidget, is_blank
@@ -103,7 +104,7 @@ class BulkImportMixin:
         if not any(f.name == "cycle" for f in model._meta.concrete_fields) or user is None or user.is_superuser:
             return set(), ""
         locked = set(Cycle.objects.filter(is_published=True).values_list("pk", flat=True))
-        return locked, "This cycle is published and locked: only a superuser can change its records."
+        return locked, _("This cycle is published and locked: only a superuser can change its records.")
 
     def _checks(self):
         """(model field, column, allowed choices) for every field a row can set.
@@ -131,11 +132,17 @@ class BulkImportMixin:
             message = None
             if value is None or value == "":
                 if not field.blank:
-                    message = "This field is required."
+                    message = _("This field is required.")
             elif choices is not None and value not in choices:
-                message = f"“{value}” is not one of: {', '.join(sorted(map(str, choices)))}."
+                message = _("“%(value)s” is not one of: %(allowed)s.") % {
+                    "value": value,
+                    "allowed": ", ".join(sorted(map(str, choices))),
+                }
             elif field.max_length and isinstance(value, str) and len(value) > field.max_length:
-                message = f"At most {field.max_length} characters (it has {len(value)})."
+                message = _("At most %(limit)d characters (it has %(length)d).") % {
+                    "limit": field.max_length,
+                    "length": len(value),
+                }
             if message:
                 errors.setdefault(column, []).append(message)
         if not errors:

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 import tablib
 from django.conf import settings
+from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,7 +70,8 @@ def check_size(size, filename):
     limit = settings.TRACKER_IMPORT_MAX_BYTES
     if size > limit:
         raise SpreadsheetError(
-            f"“{filename}” is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB."
+            _("“%(filename)s” is %(size).1f MB; the limit is %(limit).0f MB.")
+            % {"filename": filename, "size": size / 1e6, "limit": limit / 1e6}
         )
 
 
@@ -78,12 +80,15 @@ def check_archive(content, filename):
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
-        raise SpreadsheetError(f"“{filename}” is not a valid spreadsheet file (damaged or not XLSX/ODS).") from None
+        raise SpreadsheetError(
+            _("“%(filename)s” is not a valid spreadsheet file (damaged or not XLSX/ODS).") % {"filename": filename}
+        ) from None
     limit = settings.TRACKER_IMPORT_MAX_UNPACKED_BYTES
     members = archive.infolist()
     if len(members) > 10_000 or sum(m.file_size for m in members) > limit:
         raise SpreadsheetError(
-            f"“{filename}” unpacks to more than {limit / 1e6:.0f} MB; it is refused as a possible zip bomb."
+            _("“%(filename)s” unpacks to more than %(limit).0f MB; it is refused as a possible zip bomb.")
+            % {"filename": filename, "limit": limit / 1e6}
         )
     for member in members:
         if not member.filename.endswith((".xml", ".rels")):
@@ -94,10 +99,13 @@ def check_archive(content, filename):
             while chunk := stream.read(1 << 16):
                 read += len(chunk)
                 if read > limit:
-                    raise SpreadsheetError(f"“{filename}” unpacks to more than declared; it is refused.")
+                    raise SpreadsheetError(
+                        _("“%(filename)s” unpacks to more than declared; it is refused.") % {"filename": filename}
+                    )
                 if _ENTITY_PATTERN.search(tail + chunk):
                     raise SpreadsheetError(
-                        f"“{filename}” declares XML entities ({member.filename}); it is refused as unsafe."
+                        _("“%(filename)s” declares XML entities (%(member)s); it is refused as unsafe.")
+                        % {"filename": filename, "member": member.filename}
                     )
                 tail = chunk[-16:]
 
@@ -151,10 +159,11 @@ class SpreadsheetFormat(base_formats.Format):
             raise
         except Exception as error:
             raise SpreadsheetError(
-                f"“{filename}” could not be read as {self.title}: {error}"
+                _("“%(filename)s” could not be read as %(format)s: %(error)s")
+                % {"filename": filename, "format": self.title, "error": error}
             ) from None
         if not dataset.headers or not any(dataset.headers):
-            raise SpreadsheetError(f"“{filename}” has no header row.")
+            raise SpreadsheetError(_("“%(filename)s” has no header row.") % {"filename": filename})
         dataset.headers = [str(h if h is not None else "").strip() for h in dataset.headers]
         return dataset
 
@@ -168,13 +177,15 @@ class CSV(SpreadsheetFormat):
     def read(self, content, filename):
         text = decode_text(content)
         if "\x00" in text:
-            raise SpreadsheetError(f"“{filename}” contains NUL bytes: it is not a text CSV file.")
+            raise SpreadsheetError(
+                _("“%(filename)s” contains NUL bytes: it is not a text CSV file.") % {"filename": filename}
+            )
         # The apostrophe that export puts before formula-like text is removed by the
         # text widgets (tracker.widgets.TextWidget), so reading stays a single pass.
         rows = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
         headers = next(rows, None)
         if not headers:
-            raise SpreadsheetError(f"“{filename}” has no header row.")
+            raise SpreadsheetError(_("“%(filename)s” has no header row.") % {"filename": filename})
         return rows_to_dataset(headers, rows)
 
     def export_data(self, dataset, **kwargs):
@@ -203,7 +214,9 @@ class JSON(SpreadsheetFormat):
     def read(self, content, filename):
         rows = json.loads(decode_text(content))
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise SpreadsheetError(f"“{filename}” must hold a list of objects, one per row.")
+            raise SpreadsheetError(
+                _("“%(filename)s” must hold a list of objects, one per row.") % {"filename": filename}
+            )
         headers = list(dict.fromkeys(key for row in rows for key in row))
         return rows_to_dataset(headers, ([row.get(h) for h in headers] for row in rows))
 
@@ -225,7 +238,7 @@ class XLSX(SpreadsheetFormat):
         rows = sheet.iter_rows(values_only=True)
         headers = next(rows, None)
         if headers is None:
-            raise SpreadsheetError(f"“{filename}” is empty.")
+            raise SpreadsheetError(_("“%(filename)s” is empty.") % {"filename": filename})
         dataset = rows_to_dataset(list(headers), rows)
         book.close()
         return dataset
@@ -270,7 +283,7 @@ class ODS(SpreadsheetFormat):
         document = opendocument.load(io.BytesIO(content))
         sheets = document.spreadsheet.getElementsByType(_odf_table())
         if not sheets:
-            raise SpreadsheetError(f"“{filename}” has no sheet.")
+            raise SpreadsheetError(_("“%(filename)s” has no sheet.") % {"filename": filename})
         rows = []
         for row in sheets[0].getElementsByType(_odf_row()):
             repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
@@ -279,7 +292,7 @@ class ODS(SpreadsheetFormat):
                 continue  # blank rows (often repeated to the sheet's end)
             rows.extend([cells] * min(repeat, 10_000))
         if not rows:
-            raise SpreadsheetError(f"“{filename}” is empty.")
+            raise SpreadsheetError(_("“%(filename)s” is empty.") % {"filename": filename})
         headers = [str(h) if h is not None else "" for h in rows[0]]
         while headers and headers[-1] == "":
             headers.pop()
@@ -384,7 +397,7 @@ def format_for(filename):
         return BY_EXTENSION[extension]()
     except KeyError:
         raise SpreadsheetError(
-            f"“{filename}” is not a file the tracker reads: use .xlsx, .ods, .csv or .json."
+            _("“%(name)s” is not a file the tracker reads: use .xlsx, .ods, .csv or .json.") % {"name": filename}
         ) from None
 
 

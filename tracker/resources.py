@@ -9,6 +9,8 @@ import datetime
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from ratings.models import Cycle, Rating, Region
@@ -90,19 +92,24 @@ class TrackerResource(BulkImportMixin, resources.ModelResource):
         problems = []
         missing = [c for c in key_columns if c not in headers]
         if missing:
-            problems.append((", ".join(missing), "required column is missing"))
+            problems.append((", ".join(missing), _("required column is missing")))
         duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
         if duplicated:
-            problems.append((", ".join(duplicated), "column appears more than once"))
+            problems.append((", ".join(duplicated), _("column appears more than once")))
         if not problems and not columns.intersection(headers):
-            problems.append(("", f"none of the columns is one of: {', '.join(sorted(columns))}"))
+            problems.append(
+                ("", _("none of the columns is one of: %(columns)s") % {"columns": ", ".join(sorted(columns))})
+            )
         return problems
 
     def before_import(self, dataset, **kwargs):
         problems = self.header_problems(dataset)
         if problems:
             raise ValueError(
-                "; ".join(f"column “{c}”: {m}" if c else m for c, m in problems)
+                "; ".join(
+                    _("column “%(column)s”: %(message)s") % {"column": c, "message": m} if c else m
+                    for c, m in problems
+                )
             )
         super().before_import(dataset, **kwargs)
 
@@ -267,7 +274,7 @@ class SourceResource(TrackerResource):
 
 
 def project_widget():
-    return KeyWidget(Project, ["reference"], "Project")
+    return KeyWidget(Project, ["reference"], gettext_lazy("Project"))
 
 
 class ProjectResource(TrackerResource):
@@ -326,7 +333,7 @@ class ParticipationResource(TrackerResource):
 
     project = column("project", project_widget())
     organization = column(
-        "organization", KeyWidget(Organization, ["name", "name_en"], "Organization")
+        "organization", KeyWidget(Organization, ["name", "name_en"], gettext_lazy("Organization"))
     )
     role = choice("role", Participation.Role)
 
@@ -352,7 +359,7 @@ class EvidenceResource(TrackerResource):
     date_precision = choice("precision", DatePrecision, "date_precision")
     kind = choice("kind", Evidence.Kind)
     summary = text("summary")
-    source = column("source", KeyWidget(Source, ["title", "url"], "Source"))
+    source = column("source", KeyWidget(Source, ["title", "url"], gettext_lazy("Source")))
     locator = text("locator")
     attribution = text("attribution")
 
@@ -399,7 +406,7 @@ class StatusChangeResource(TrackerResource):
     cycle = column("cycle", CycleWidget())
     status = choice("status", Project.Status)
     effective_on = column("effective_on", DateWidget())
-    evidence = column("evidence", KeyWidget(Evidence, ["reference"], "Evidence"))
+    evidence = column("evidence", KeyWidget(Evidence, ["reference"], gettext_lazy("Evidence")))
     note = text("note")
     initial = column("is_initial", BooleanWidget(), "initial", readonly=True)
 

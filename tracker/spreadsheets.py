@@ -8,6 +8,7 @@ transaction and rolls everything back if any row of any file fails.
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .formats import SpreadsheetError, read_dataset  # noqa: F401 (the import path's entry points)
 from .resources import DATASETS
@@ -20,10 +21,10 @@ class RowProblem:
     message: str
 
     def __str__(self):
-        where = f"{self.dataset}, row {self.row}"
+        values = {"dataset": self.dataset, "row": self.row, "column": self.column, "message": self.message}
         if self.column:
-            where += f", column “{self.column}”"
-        return f"{where}: {self.message}"
+            return _("%(dataset)s, row %(row)s, column “%(column)s”: %(message)s") % values
+        return _("%(dataset)s, row %(row)s: %(message)s") % values
 
 
 @dataclass
@@ -43,7 +44,7 @@ def _constraint_messages():
     for model in apps.get_models():
         for constraint in model._meta.constraints:
             messages[constraint.name] = str(constraint.get_violation_error_message())
-    messages["status_change_effective_in_cycle"] = "The effective date is outside its cycle's period."
+    messages["status_change_effective_in_cycle"] = _("The effective date is outside its cycle's period.")
     return messages
 
 

@@ -7,6 +7,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import widgets
 
 from ratings.models import Cycle, Region
@@ -55,7 +57,7 @@ class DateWidget(widgets.Widget):
                 return datetime.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        raise ValueError(f"“{value}” is not a date; write 2025-06-01 or 01.06.2025.")
+        raise ValueError(_("“%(value)s” is not a date; write 2025-06-01 or 01.06.2025.") % {"value": value})
 
     def render(self, value, obj=None, **kwargs):
         return value  # a real date: a date cell in XLSX/ODS, ISO text in CSV
@@ -77,9 +79,9 @@ class DecimalWidget(widgets.Widget):
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"“{value}” is not a number; write 1500.5 or 1 500,5.") from None
+            raise ValueError(_("“%(value)s” is not a number; write 1500.5 or 1 500,5.") % {"value": value}) from None
         if not number.is_finite():
-            raise ValueError(f"“{value}” is not a number.")
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
         return number
 
     def render(self, value, obj=None, **kwargs):
@@ -94,7 +96,7 @@ class IntegerWidget(DecimalWidget):
         if number is None:
             return None
         if number != number.to_integral():
-            raise ValueError(f"“{value}” is not a whole number.")
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
@@ -115,7 +117,7 @@ class BooleanWidget(widgets.Widget):
             return True
         if text in self.FALSE:
             return False
-        raise ValueError(f"“{value}” is not yes/no; write true or false.")
+        raise ValueError(_("“%(value)s” is not yes/no; write true or false.") % {"value": value})
 
     def render(self, value, obj=None, **kwargs):
         return value
@@ -152,7 +154,9 @@ class ChoiceWidget(widgets.Widget):
             return self.lookup()[text.lower()]
         except KeyError:
             allowed = ", ".join(member.value for member in self.choices)
-            raise ValueError(f"“{text}” is not one of: {allowed}.") from None
+            raise ValueError(
+                _("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": allowed}
+            ) from None
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
@@ -173,7 +177,7 @@ class CycleWidget(widgets.Widget):
             try:
                 self.found[text] = Cycle.objects.by_numeral(text)
             except Cycle.DoesNotExist:
-                raise ValueError(f"There is no cycle “{value}”.") from None
+                raise ValueError(_("There is no cycle “%(cycle)s”.") % {"cycle": value}) from None
         return self.found[text]
 
     def render(self, value, obj=None, **kwargs):
@@ -200,7 +204,8 @@ class NumeralWidget(widgets.Widget):
 
 class KeyWidget(widgets.ForeignKeyWidget):
     """A related row by any of several keys a person can type (tried in order, exact
-    first, then case-insensitive). `label` names the thing in messages."""
+    first, then case-insensitive). `label` names the thing in messages (capitalised, as
+    at the start of a sentence; a lazy translation, as the widget is made at import time)."""
 
     def __init__(self, model, fields, label, **kwargs):
         self.fields = fields
@@ -224,8 +229,10 @@ class KeyWidget(widgets.ForeignKeyWidget):
                 except ObjectDoesNotExist:
                     continue
                 except MultipleObjectsReturned:
-                    raise ValueError(f"{self.label} “{text}” is ambiguous.") from None
-        raise ValueError(f"Unknown {self.label.lower()} “{text}”.")
+                    raise ValueError(
+                        _("%(thing)s “%(value)s” is ambiguous.") % {"thing": self.label, "value": text}
+                    ) from None
+        raise ValueError(_("Unknown %(thing)s “%(value)s”.") % {"thing": str(self.label).lower(), "value": text})
 
     def render(self, value, obj=None, **kwargs):
         """The first key this row has (a source without a URL is written by its title)."""
@@ -239,4 +246,4 @@ class KeyWidget(widgets.ForeignKeyWidget):
 
 
 def region_widget():
-    return KeyWidget(Region, ["iso_code", "name_ru", "name_en", "slug"], "Region")
+    return KeyWidget(Region, ["iso_code", "name_ru", "name_en", "slug"], gettext_lazy("Region"))
