@@ -265,11 +265,16 @@ class BulkImportMixin:
         if unique_updated:
             names = [model._meta.get_field(a).name for a in changed_fields if a != "id"]
             model.objects.bulk_update(unique_updated, names, batch_size=BATCH)
+            self.after_bulk_update(unique_updated, changed_fields)
         self._audit(model, created, unique_updated, snapshots, id_range)
         return result
 
     def after_bulk_create(self, instances):
         """Hook for what `save()` would have done for each new instance."""
+
+    def after_bulk_update(self, instances, changed):
+        """Hook for what `save()` would have done for changed instances (`changed`: the
+        attribute names that changed in any of them)."""
 
     def _audit(self, model, created, updated, snapshots, id_range=None):
         """Audit entries for what the bulk write did: one per changed record with its old

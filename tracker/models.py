@@ -13,6 +13,7 @@ from audit.models import Audited
 from ratings.locks import LockedCycleMixin, ensure_unlocked
 from ratings.models import Cycle, Region, choice_values
 
+from . import paths
 from .queries import ProjectQuerySet
 
 
@@ -269,6 +270,14 @@ class Project(Audited):
         editable=False,
         help_text=_("Kept in step with the latest status change."),
     )
+    status_path = models.CharField(
+        _("status per cycle"),
+        max_length=100,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("One letter per cycle number: the status at the end of that cycle (see tracker/paths.py)."),
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -342,12 +351,17 @@ class Project(Audited):
         (someone saved in between) raises EditConflict and changes nothing."""
         with transaction.atomic():
             is_new = self._state.adding
+            stored_first_cycle = None
             if is_new:
                 self.status = self.Status.ANNOUNCED
+                self.status_path = paths.initial_path(self.first_cycle.number, paths.path_length())
             else:
-                stored = (
-                    Project.objects.select_for_update().filter(pk=self.pk).values_list("version", flat=True).first()
-                )
+                stored, stored_first_cycle = (
+                    Project.objects.select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("version", "first_cycle_id")
+                    .first()
+                ) or (None, None)
                 if stored is not None and stored != self.version:
                     raise EditConflict(
                         _("Someone else saved this project after you opened it. Reload it to see their "
@@ -368,16 +382,15 @@ class Project(Audited):
                 moved = self.status_changes.filter(is_initial=True).exclude(
                     cycle_id=self.first_cycle_id
                 )
-                if moved.update(cycle_id=self.first_cycle_id):
+                if moved.update(cycle_id=self.first_cycle_id) or stored_first_cycle != self.first_cycle_id:
                     self._sync_status()
 
     def _sync_status(self):
-        current = self.status_changes.order_by(*StatusChange.latest_first()).values_list(
-            "status", flat=True
-        ).first()
-        if current and current != self.status:
-            Project.objects.filter(pk=self.pk).update(status=current)
-            self.status = current
+        """Bring `status` and `status_path` in step with the status history."""
+        path, status = sync_status_paths(Project.objects.filter(pk=self.pk)).get(self.pk, ("", None))
+        self.status_path = path
+        if status:
+            self.status = status
 
     @transaction.atomic
     def record_status(self, status, cycle, *, effective_on=None, evidence=None, note="", by=None):
@@ -401,6 +414,37 @@ class Project(Audited):
         change.save()
         self._sync_status()
         return change
+
+
+def sync_status_paths(projects):
+    """Recompute `status_path` and `status` of `projects` (a queryset) from their status
+    histories and store those that differ; returns {pk: (path, status)}.
+
+    Two queries to read per thousand projects, one bulk update to write."""
+    computed, length = {}, paths.path_length()
+    for chunk in _pk_chunks(projects.order_by("pk").values_list("pk", "first_cycle__number", "status_path", "status")):
+        ids = [pk for pk, *_rest in chunk]
+        history = {pk: [] for pk in ids}
+        rows = StatusChange.objects.filter(project_id__in=ids).values_list(
+            "project_id", "cycle__number", "effective_on", "pk", "status"
+        )
+        for project_id, *change in rows:
+            history[project_id].append(change)
+        stale = []
+        for pk, first_number, old_path, old_status in chunk:
+            path = paths.status_path(first_number, history[pk], length)
+            status = paths.current_status(path) or old_status
+            computed[pk] = (path, status)
+            if (path, status) != (old_path, old_status):
+                stale.append(Project(pk=pk, status_path=path, status=status))
+        Project.objects.bulk_update(stale, ["status_path", "status"], batch_size=1000)
+    return computed
+
+
+def _pk_chunks(rows, size=1000):
+    rows = list(rows)  # read before writing: SQLite cursors do not survive writes to their table
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
 
 
 class ParticipationRole(models.TextChoices):

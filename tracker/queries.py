@@ -11,8 +11,10 @@ Definitions (DESIGN.md), for a cycle C ordered by number:
 - remained unresolved in C: unfinished at the start of C and still unfinished at the end of C.
 - resolved in C: unfinished at the start of C, launched or dropped at the end of C.
 
-Every method adds correlated subqueries to one SQL statement, so a report costs one query
-whatever the number of projects, and gives the same answer on SQLite and PostgreSQL.
+Statuses at the end of a cycle are read from `Project.status_path` (tracker/paths.py): one
+letter per cycle, derived from the history and rewritten whenever it changes. Every method
+adds expressions to one SQL statement, so a report costs one query whatever the number of
+projects, reads no other table, and gives the same answer on SQLite and PostgreSQL.
 """
 
 import datetime
@@ -20,7 +22,9 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
+
+from . import paths
 
 
 def _changes_up_to(number, *, inclusive):
@@ -34,14 +38,35 @@ def _changes_up_to(number, *, inclusive):
     return changes.order_by(*StatusChange.latest_first())
 
 
-def status_at_end_of(cycle):
-    """Expression: a project's status at the end of `cycle` (NULL before its first cycle)."""
+def history_status_at_end_of(cycle):
+    """Expression: the status at the end of `cycle` read from the status history itself
+    (a correlated subquery per project). The definition that `status_path` stores; used
+    to check the stored paths (`manage.py sync_status_paths --check`), not by pages."""
     return Subquery(_changes_up_to(cycle.number, inclusive=True).values("status")[:1])
 
 
-def status_at_start_of(cycle):
-    """Expression: a project's status at the end of the cycle before `cycle`."""
-    return Subquery(_changes_up_to(cycle.number, inclusive=False).values("status")[:1])
+def letter_at(number):
+    """Expression: the letter of `status_path` for the end of cycle `number` ('' if none)."""
+    if number < 1:
+        return Value("")
+    return Substr("status_path", number, 1)
+
+
+def letters_around(cycle):
+    """Expression: the letters for the end of the cycle before `cycle` and of `cycle`."""
+    return Substr("status_path", cycle.number - 1, 2)
+
+
+def pairs(starts, ends):
+    return [a + b for a in starts for b in ends]
+
+
+def status_from_letter(letter):
+    return Case(
+        *[When(**{letter: code}, then=Value(status)) for code, status in paths.STATUSES.items()],
+        default=Value(None),
+        output_field=models.CharField(),
+    )
 
 
 def years_before(day, years):
@@ -52,6 +77,15 @@ def years_before(day, years):
 
 
 class ProjectQuerySet(models.QuerySet):
+    def _with_letters(self, *numbers):
+        """Alias `_end_<n>`: the path letter for the end of cycle n (not selected)."""
+        qs = self
+        for number in numbers:
+            name = f"_end_{number}"
+            if name not in qs.query.annotations:
+                qs = qs.alias(**{name: letter_at(number)})
+        return qs
+
     def first_reported_before(self, cycle):
         """Earlier news for `cycle`: first reported in an earlier cycle."""
         return self.filter(first_cycle__number__lt=cycle.number)
@@ -60,35 +94,44 @@ class ProjectQuerySet(models.QuerySet):
         """Annotate `status_at_end`: the status at the end of `cycle`."""
         if "status_at_end" in self.query.annotations:
             return self
-        return self.annotate(status_at_end=status_at_end_of(cycle))
+        qs = self._with_letters(cycle.number)
+        return qs.annotate(status_at_end=status_from_letter(f"_end_{cycle.number}"))
 
     def with_cycle_statuses(self, cycle):
-        """Annotate `status_at_start` and `status_at_end` for `cycle`."""
+        """Annotate `status_at_start` (end of the cycle before) and `status_at_end` for `cycle`."""
         qs = self.with_status_at_end(cycle)
         if "status_at_start" not in qs.query.annotations:
-            qs = qs.annotate(status_at_start=status_at_start_of(cycle))
+            qs = qs._with_letters(cycle.number - 1)
+            qs = qs.annotate(status_at_start=status_from_letter(f"_end_{cycle.number - 1}"))
         return qs
 
     def with_status_at_end_in(self, cycle, statuses):
-        return self.with_status_at_end(cycle).filter(status_at_end__in=statuses)
+        codes = [paths.CODES[s] for s in statuses]
+        return self._with_letters(cycle.number).filter(**{f"_end_{cycle.number}__in": codes})
+
+    def _moved(self, cycle, ends):
+        """Earlier news unfinished at the start of `cycle` whose status at its end is one of
+        `ends` (path letters). The letter of a cycle before the first is `-`, so the letters
+        alone also say "first reported before `cycle`"; one two-letter test per project."""
+        if cycle.number < 2:
+            return self.none()
+        name = f"_around_{cycle.number}"
+        qs = self.with_cycle_statuses(cycle)
+        if name not in qs.query.annotations:
+            qs = qs.alias(**{name: letters_around(cycle)})
+        return qs.filter(**{f"{name}__in": pairs(paths.UNFINISHED_CODES, ends)})
 
     def unfinished_at_start_of(self, cycle):
-        from .models import Project
-
-        qs = self.first_reported_before(cycle).with_cycle_statuses(cycle)
-        return qs.filter(status_at_start__in=Project.UNFINISHED)
+        """Earlier news announced or stalled at the end of the cycle before `cycle`."""
+        return self._moved(cycle, list(paths.CODES.values()))
 
     def unresolved_in(self, cycle):
         """Earlier news unfinished at the start of `cycle` and still unfinished at its end."""
-        from .models import Project
-
-        return self.unfinished_at_start_of(cycle).filter(status_at_end__in=Project.UNFINISHED)
+        return self._moved(cycle, paths.UNFINISHED_CODES)
 
     def resolved_in(self, cycle):
         """Earlier news unfinished at the start of `cycle`, launched or dropped by its end."""
-        from .models import Project
-
-        return self.unfinished_at_start_of(cycle).filter(status_at_end__in=Project.RESOLVED)
+        return self._moved(cycle, paths.RESOLVED_CODES)
 
     def with_follow_up(self, cycle, *, stall_after=None, drop_after_years=None):
         """Annotate what an editor needs to follow a project up in `cycle`.

@@ -15,6 +15,7 @@ from import_export import fields, resources
 
 from ratings.models import Cycle, Rating, Region
 
+from . import paths
 from .bulk import BulkImportMixin
 from .models import (
     DatePrecision,
@@ -24,6 +25,7 @@ from .models import (
     Project,
     Source,
     StatusChange,
+    sync_status_paths,
 )
 from .widgets import (
     CLEAR,
@@ -310,6 +312,25 @@ class ProjectResource(TrackerResource):
         return Project.objects.select_related("region", "first_cycle")
 
     needs_new_pks = True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is None and instance.first_cycle_id:  # the bulk path inserts without Project.save()
+            instance.status = Project.Status.ANNOUNCED
+            if not hasattr(self, "_path_length"):
+                self._path_length = paths.path_length()
+            instance.status_path = paths.initial_path(instance.first_cycle.number, self._path_length)
+        super().before_save_instance(instance, row, **kwargs)
+
+    def after_bulk_update(self, projects, changed):
+        # What Project.save() does when the first-reported cycle is corrected.
+        if "first_cycle_id" not in changed:
+            return
+        by_cycle = {}
+        for project in projects:
+            by_cycle.setdefault(project.first_cycle_id, []).append(project.pk)
+        for cycle_id, ids in by_cycle.items():
+            StatusChange.objects.filter(project_id__in=ids, is_initial=True).update(cycle_id=cycle_id)
+        sync_status_paths(Project.objects.filter(pk__in=[p.pk for p in projects]))
 
     def after_bulk_create(self, projects):
         # What Project.save() does for one new project: its initial `announced` change.

@@ -1,0 +1,160 @@
+"""Stored status paths against the status history they are derived from.
+
+Pages read statuses from `Project.status_path`; the definition (DESIGN.md) reads the
+history. Whatever editors do — append, delete, correct the first cycle, add or renumber
+cycles, import — both must give the same answer for every project and cycle."""
+
+import datetime
+import random
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from ratings.models import Cycle
+from tests.factories import make_cycle, make_project, make_region
+from tracker import paths, synthetic
+from tracker.models import Evidence, Project, StatusChange
+from tracker.queries import history_status_at_end_of
+
+pytestmark = pytest.mark.django_db
+STATUSES = [s.value for s in Project.Status]
+
+
+def by_history(cycle):
+    """{reference: status at the end of `cycle`} read from the history (None before the first)."""
+    qs = Project.objects.annotate(h=history_status_at_end_of(cycle)).values_list(
+        "reference", "h", "first_cycle__number"
+    )
+    return {ref: (h if first <= cycle.number else None) for ref, h, first in qs}
+
+
+def assert_paths_match_history():
+    cycles = list(Cycle.objects.order_by("number"))
+    previous = None
+    for cycle in cycles:
+        end = by_history(cycle)
+        stored = dict(Project.objects.with_status_at_end(cycle).values_list("reference", "status_at_end"))
+        assert stored == end, f"cycle {cycle.numeral}"
+        if previous is not None:
+            firsts = dict(Project.objects.values_list("reference", "first_cycle__number"))
+            earlier = {r for r in end if firsts[r] < cycle.number and previous.get(r) in Project.UNFINISHED}
+            expected_unresolved = {r for r in earlier if end[r] in Project.UNFINISHED}
+            expected_resolved = earlier - expected_unresolved
+            assert set(Project.objects.unresolved_in(cycle).values_list("reference", flat=True)) == expected_unresolved
+            assert set(Project.objects.resolved_in(cycle).values_list("reference", flat=True)) == expected_resolved
+            assert set(Project.objects.unfinished_at_start_of(cycle).values_list("reference", flat=True)) == earlier
+        previous = end
+    for project in Project.objects.all():
+        assert project.status == paths.current_status(project.status_path)
+        assert len(project.status_path) == cycles[-1].number
+
+
+def random_day(rng, cycle):
+    if cycle.period_start is None or cycle.period_end is None or rng.random() < 0.4:
+        return None
+    span = (cycle.period_end - cycle.period_start).days
+    return cycle.period_start + datetime.timedelta(days=rng.randint(0, span))
+
+
+def test_random_histories_give_the_same_answers_from_paths_and_history():
+    rng = random.Random(7)
+    region = make_region()
+    cycles = [make_cycle(n) for n in (1, 2, 3)]
+    projects = [make_project(region, rng.choice(cycles), reference=f"RND-{i:03d}") for i in range(40)]
+    for _round in range(120):
+        project = rng.choice(projects)
+        cycle = rng.choice([c for c in cycles if c.number >= project.first_cycle.number])
+        project.record_status(rng.choice(STATUSES), cycle, effective_on=random_day(rng, cycle))
+    assert_paths_match_history()
+
+    # A new cycle: paths grow by one letter, the statuses carry over.
+    cycles.append(make_cycle(4))
+    assert_paths_match_history()
+    for project in rng.sample(projects, 15):
+        project.record_status(rng.choice(STATUSES), cycles[-1])
+    assert_paths_match_history()
+
+    # Deleting changes (superusers only in the admin) and correcting the first cycle.
+    for change in rng.sample(list(StatusChange.objects.filter(is_initial=False)), 10):
+        change.delete()
+    moved = projects[0]
+    moved.refresh_from_db()
+    moved.first_cycle = cycles[0]
+    moved.save()
+    assert_paths_match_history()
+
+
+def test_renumbering_a_cycle_rewrites_the_paths():
+    region = make_region()
+    one, two = make_cycle(1), make_cycle(2, period_start=None, period_end=None, published_on=None)
+    project = make_project(region, one, reference="REN-001")
+    project.record_status(Project.Status.LAUNCHED, two)
+    two.number = 5
+    two.save()
+    project.refresh_from_db()
+    assert project.status_path == "aaaal"
+    assert_paths_match_history()
+
+
+def test_projects_imported_in_bulk_get_their_paths(tmp_path):
+    from tracker.spreadsheets import import_datasets, read_dataset
+
+    region = make_region(iso_code="RU-AMU")
+    make_cycle(1), make_cycle(2), make_cycle(3)
+    rows = ["reference,region,title_ru,sector,first_cycle"] + [
+        f"BLK-{i:03d},RU-AMU,Проект {i},energy,{'II' if i % 2 else 'III'}" for i in range(250)
+    ]
+    report = import_datasets([("projects", read_dataset("\n".join(rows).encode(), "projects.csv"))])
+    assert report.ok, report.problems[:3]
+    assert Project.objects.filter(region=region).count() == 250
+    assert set(Project.objects.values_list("status_path", flat=True)) == {"-aa", "--a"}
+    assert_paths_match_history()
+
+
+def snapshot():
+    return (
+        list(Project.objects.order_by("reference").values_list("reference", "status_path", "amount", "first_cycle__number")),
+        list(Evidence.objects.order_by("reference").values_list("reference", "kind", "occurred_on", "cycle__number")),
+        list(StatusChange.objects.order_by("project__reference", "pk").values_list("project__reference", "status", "effective_on")),
+    )
+
+
+class Undo(Exception):
+    pass
+
+
+def generated(projects, seed):
+    try:
+        with transaction.atomic():
+            synthetic.generate(projects, seed=seed)
+            result = snapshot()
+            raise Undo
+    except Undo:
+        return result
+
+
+def test_synthetic_data_is_deterministic_and_consistent():
+    first, again, other = generated(150, 3), generated(150, 3), generated(150, 4)
+    assert first == again
+    assert first != other
+    counts = synthetic.generate(300, seed=1)
+    assert Cycle.objects.count() == 10
+    assert counts.projects == 300
+    assert 7 <= counts.evidence / counts.projects <= 13
+    assert all(n > 0 for n in counts.statuses.values()), counts.statuses
+    assert_paths_match_history()
+    call_command("sync_status_paths", "--check")
+
+
+def test_sync_command_repairs_a_stale_path(capsys):
+    region = make_region()
+    one, two = make_cycle(1), make_cycle(2)
+    project = make_project(region, one, reference="STL-001")
+    Project.objects.filter(pk=project.pk).update(status_path="ll")
+    with pytest.raises(SystemExit):
+        call_command("sync_status_paths", "--check")
+    call_command("sync_status_paths")
+    project.refresh_from_db()
+    assert project.status_path == "aa"
+    call_command("sync_status_paths", "--check")

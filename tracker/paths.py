@@ -1,0 +1,88 @@
+"""A project's status at the end of every cycle, kept as one short string on the project.
+
+`Project.status_path` holds one letter per cycle number: position n (counted from 1) is
+the status at the end of cycle n — `a`nnounced, `s`talled, `l`aunched, `d`ropped — and
+`-` for cycles before the project was first reported. Every path runs to the highest cycle
+number (adding a cycle lengthens them all, `lengthen_all`), so a path "-as" reads: not
+reported in I, announced at the end of II, stalled at the end of III.
+
+The path is derived from the status history (DESIGN: the latest change whose cycle is C
+or earlier, latest by cycle number, then later effective date — a change without one
+counts from the start of its cycle — then later record) and rewritten whenever that
+history changes (`Project._sync_status`). With it, "unresolved in C" is two letters of
+one column instead of two correlated subqueries per project.
+"""
+
+import datetime
+
+CODES = {"announced": "a", "stalled": "s", "launched": "l", "dropped": "d"}
+STATUSES = {code: status for status, code in CODES.items()}
+UNREPORTED = "-"
+UNFINISHED_CODES = ("a", "s")
+RESOLVED_CODES = ("l", "d")
+
+
+def within_cycle_order(effective_on, pk):
+    """Sort key of changes inside one cycle: the greatest is the latest."""
+    return (effective_on is not None, effective_on or datetime.date.min, pk or 0)
+
+
+def status_path(first_number, changes, length):
+    """The path, `length` letters long, for a project first reported in cycle `first_number`.
+
+    `changes`: (cycle number, effective date or None, id, status) for each change.
+    """
+    latest = {}
+    for number, effective_on, pk, status in changes:
+        key = within_cycle_order(effective_on, pk)
+        if number not in latest or key > latest[number][0]:
+            latest[number] = (key, status)
+    if not latest:
+        return ""
+    letters, current = [], UNREPORTED
+    for number in range(1, max(length, max(latest)) + 1):
+        if number in latest:
+            current = CODES[latest[number][1]]
+        letters.append(UNREPORTED if number < first_number else current)
+    return "".join(letters)
+
+
+def initial_path(first_number, length):
+    """The path of a new project: announced from its first cycle on."""
+    return UNREPORTED * (first_number - 1) + CODES["announced"] * max(1, length - first_number + 1)
+
+
+def path_length():
+    """How long paths are: the highest cycle number."""
+    from ratings.models import Cycle
+
+    return Cycle.objects.order_by("-number").values_list("number", flat=True).first() or 1
+
+
+def lengthen_all(length):
+    """Lengthen every shorter path to `length`, repeating its last letter (a new cycle
+    starts with the statuses the previous one ended with)."""
+    from django.db.models import F
+    from django.db.models.functions import Concat, Length, Right
+
+    from .models import Project
+
+    shorter = Project.objects.filter(status_path__gt="").annotate(n=Length("status_path")).filter(n__lt=length)
+    while shorter.update(status_path=Concat(F("status_path"), Right("status_path", 1))):
+        pass
+
+
+def letter_at(path, number):
+    """The letter for the end of cycle `number` ("" when there is none)."""
+    if number < 1 or number > len(path):
+        return ""
+    return path[number - 1]
+
+
+def status_at(path, number):
+    """Status at the end of cycle `number`, or None before the project was reported."""
+    return STATUSES.get(letter_at(path, number))
+
+
+def current_status(path):
+    return STATUSES.get(path[-1:]) if path else None
