@@ -32,7 +32,7 @@ class Region(Audited):
 
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, db_index=False)  # region_slug_unique indexes it
     iso_code = models.CharField(
         _("ISO 3166-2 code"), max_length=6, help_text=_("For example RU-AMU; UA-43 for Crimea.")
     )
@@ -48,7 +48,9 @@ class Region(Audited):
         permissions = [("import_region", "Can import regions from spreadsheets")]
         ordering = ["name_ru"]
         constraints = [
+            # Index: import rows naming a region by ISO code (`iso_code IN (…)`).
             models.UniqueConstraint(fields=["iso_code"], name="region_iso_code_unique"),
+            # Index: the region page `/regions/<slug>/` (`slug = …`).
             models.UniqueConstraint(fields=["slug"], name="region_slug_unique"),
             models.CheckConstraint(
                 condition=Q(iso_code__regex=r"^[A-Z]{2}-[A-Z0-9]{1,3}$"),
@@ -108,6 +110,7 @@ class Cycle(Audited):
         permissions = [("import_cycle", "Can import cycles from spreadsheets")]
         ordering = ["number"]
         constraints = [
+            # Index: `?cycle=III` on every page (`Cycle.objects.by_numeral`: `number = …`).
             models.UniqueConstraint(fields=["number"], name="cycle_number_unique"),
             models.CheckConstraint(condition=Q(number__gte=1), name="cycle_number_positive"),
             models.CheckConstraint(
@@ -146,10 +149,12 @@ class Rating(LockedCycleMixin, Audited):
         LOW = "low", _("low")
 
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("region")
+        Region, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("region"),
+        db_index=False,  # covered by one_rating_per_region_cycle (region, cycle)
     )
     cycle = models.ForeignKey(
-        Cycle, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("cycle")
+        Cycle, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("cycle"),
+        # Index: the overview's ratings of one cycle (`cycle_id = …`); PROTECT check.
     )
     score = models.PositiveSmallIntegerField(_("score"), help_text=_("1 to 10."))
     tier = models.GeneratedField(
@@ -173,6 +178,7 @@ class Rating(LockedCycleMixin, Audited):
             models.CheckConstraint(
                 condition=Q(score__gte=1, score__lte=10), name="rating_score_1_10"
             ),
+            # Index: a region's scores (`region_id = …`), the previous score subquery.
             models.UniqueConstraint(
                 fields=["region", "cycle"], name="one_rating_per_region_cycle"
             ),

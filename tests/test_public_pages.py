@@ -98,7 +98,7 @@ def test_search_covers_titles_evidence_and_partners_in_both_languages(client, wo
 
 def test_unresolved_page_lists_earlier_unfinished_projects(client, world):
     page = client.get(reverse("tracker:unresolved"), {"cycle": "III"})
-    assert [p.reference for p in page.context["page"]] == ["AMU-002"]
+    assert [p.reference for p in page.context["rows"]] == ["AMU-002"]
     html = page.content.decode()
     assert "Coal conveyor" in html or "Угольный конвейер" in html
 

@@ -45,7 +45,8 @@ def assert_paths_match_history():
             assert set(Project.objects.resolved_in(cycle).values_list("reference", flat=True)) == expected_resolved
             assert set(Project.objects.unfinished_at_start_of(cycle).values_list("reference", flat=True)) == earlier
         previous = end
-    for project in Project.objects.all():
+    for project in Project.objects.select_related("first_cycle"):
+        assert project.first_number == project.first_cycle.number
         assert project.status == paths.current_status(project.status_path)
         assert len(project.status_path) == cycles[-1].number
 

@@ -2,12 +2,13 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from ratings.models import Cycle, Region
 
-from .models import Evidence, Organization, Project
+from .forms_html import QuickRenderer
+from .models import Evidence, Organization, Participation, Project
 from .search import search_projects
 
 
@@ -17,6 +18,10 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def partner_countries():
     countries = Organization.objects.exclude(country="").order_by("country")
     return [(code, code) for code in countries.values_list("country", flat=True).distinct()]
+
+
+class FilterForm(forms.Form):
+    default_renderer = QuickRenderer()
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -39,8 +44,11 @@ class ProjectFilter(django_filters.FilterSet):
     first_cycle = django_filters.ModelChoiceFilter(
         label=_("First reported in"), queryset=Cycle.objects.order_by("number"), to_field_name="number"
     )
-    partner = django_filters.ModelChoiceFilter(
-        label=_("Partner"), queryset=Organization.objects.order_by("name"), method="filter_partner"
+    # A text box, not a list: trackers hold thousands of organisations.
+    partner = django_filters.CharFilter(
+        label=_("Partner"),
+        method="filter_partner",
+        help_text=_("Part of an organisation's name, in Russian or English."),
     )
     partner_country = django_filters.ChoiceFilter(
         label=_("Partner country"), choices=partner_countries, method="filter_partner_country"
@@ -82,6 +90,7 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = []
+        form = FilterForm
 
     def filter_search(self, queryset, name, value):
         return search_projects(queryset, value)
@@ -96,7 +105,18 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_partner(self, queryset, name, value):
-        return queryset.filter(Exists(value.participations.filter(project=OuterRef("pk"))))
+        """Projects with a participant named like `value` (or the organisation with that id,
+        as linked from an organisation's page)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isdigit():
+            organizations = Organization.objects.filter(pk=int(value))
+        else:
+            organizations = Organization.objects.filter(Q(name__icontains=value) | Q(name_en__icontains=value))
+        return queryset.filter(
+            Exists(Participation.objects.filter(project=OuterRef("pk"), organization__in=organizations))
+        )
 
     def filter_partner_country(self, queryset, name, value):
         return queryset.filter(

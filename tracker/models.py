@@ -99,6 +99,7 @@ class Organization(Audited):
         permissions = [("import_organization", "Can import organizations from spreadsheets")]
         ordering = ["name"]
         constraints = [
+            # Index: import rows and the partner filter naming an organisation (`name = …`).
             models.UniqueConstraint(fields=["name"], name="organization_name_unique"),
             models.CheckConstraint(
                 condition=Q(kind__in=choice_values(OrganizationKind)), name="organization_kind_valid"
@@ -163,7 +164,9 @@ class Source(Audited):
         permissions = [("import_source", "Can import sources from spreadsheets")]
         ordering = ["title"]
         constraints = [
+            # Index: import rows naming a source by title (`title IN (…)`).
             models.UniqueConstraint(fields=["title"], name="source_title_unique"),
+            # Index: import rows naming a source by URL (`url IN (…)`).
             models.UniqueConstraint(
                 fields=["url"], condition=~Q(url=""), name="source_url_unique"
             ),
@@ -238,7 +241,8 @@ class Project(Audited):
     title_ru = models.CharField(_("title (Russian)"), max_length=500)
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="projects", verbose_name=_("region")
+        Region, on_delete=models.PROTECT, related_name="projects", verbose_name=_("region"),
+        db_index=False,  # covered by project_region_path_idx
     )
     location = models.CharField(_("location"), max_length=300, blank=True)
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
@@ -261,6 +265,7 @@ class Project(Audited):
         on_delete=models.PROTECT,
         related_name="first_reported_projects",
         verbose_name=_("first reported in cycle"),
+        db_index=False,  # covered by project_firstcycle_status_idx
     )
     status = models.CharField(
         _("current status"),
@@ -278,6 +283,12 @@ class Project(Audited):
         editable=False,
         help_text=_("One letter per cycle number: the status at the end of that cycle (see tracker/paths.py)."),
     )
+    first_number = models.PositiveSmallIntegerField(
+        _("first cycle number"),
+        default=0,
+        editable=False,
+        help_text=_("The number of the first-reported cycle, kept in step with it (orders the unresolved report)."),
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -293,6 +304,8 @@ class Project(Audited):
         permissions = [("import_project", "Can import projects from spreadsheets")]
         ordering = ["reference"]
         constraints = [
+            # Index: the project page `/projects/<reference>/`, import keys, and the projects
+            # list's default order (ORDER BY reference LIMIT 50).
             models.UniqueConstraint(fields=["reference"], name="project_reference_unique"),
             models.CheckConstraint(
                 condition=Q(reference__regex=r"^[A-Z0-9]{1,6}-[0-9]{3,5}$"),
@@ -316,10 +329,22 @@ class Project(Audited):
             ),
         ]
         indexes = [
-            # Projects list and unresolved report filtered by region and by current status.
-            models.Index(fields=["region", "status"], name="project_region_status_idx"),
-            # Earlier-news filter of the unresolved computation (first_cycle < C).
+            # Region page: its status figures (`region_id = … GROUP BY status_path`), its lists
+            # by status (`region_id = … AND status = …`); the overview's follow-through by
+            # region (GROUP BY region_id, status_path, read in index order); projects list
+            # `?region=…`; PROTECT check when a region is deleted.
+            models.Index(fields=["region", "status_path"], name="project_region_path_idx"),
+            # Projects list `?first_cycle=…` (with `&status=…`); PROTECT check on cycle delete.
             models.Index(fields=["first_cycle", "status"], name="project_firstcycle_status_idx"),
+            # Status figures of every cycle: `stats.path_counts` groups projects by path
+            # (GROUP BY status_path), read from this index without the project rows.
+            models.Index(fields=["status_path"], name="project_status_path_idx"),
+            # The unresolved report in its order (oldest, then largest first): `ORDER BY
+            # first_number, amount DESC, reference LIMIT 50` walks this index and stops after
+            # a page, testing each project's path letters in the index itself.
+            models.Index(
+                fields=["first_number", "-amount", "reference", "status_path"], name="project_report_order_idx"
+            ),
         ]
 
     def __str__(self):
@@ -355,6 +380,7 @@ class Project(Audited):
             if is_new:
                 self.status = self.Status.ANNOUNCED
                 self.status_path = paths.initial_path(self.first_cycle.number, paths.path_length())
+                self.first_number = self.first_cycle.number
             else:
                 stored, stored_first_cycle = (
                     Project.objects.select_for_update()
@@ -389,6 +415,7 @@ class Project(Audited):
         """Bring `status` and `status_path` in step with the status history."""
         path, status = sync_status_paths(Project.objects.filter(pk=self.pk)).get(self.pk, ("", None))
         self.status_path = path
+        self.first_number = self.first_cycle.number
         if status:
             self.status = status
 
@@ -417,12 +444,13 @@ class Project(Audited):
 
 
 def sync_status_paths(projects):
-    """Recompute `status_path` and `status` of `projects` (a queryset) from their status
-    histories and store those that differ; returns {pk: (path, status)}.
+    """Recompute `status_path`, `status` and `first_number` of `projects` (a queryset) from
+    their status histories and first cycles, and store those that differ; returns
+    {pk: (path, status)}.
 
     Two queries to read per thousand projects, one bulk update to write."""
     computed, length = {}, paths.path_length()
-    for chunk in _pk_chunks(projects.order_by("pk").values_list("pk", "first_cycle__number", "status_path", "status")):
+    for chunk in _pk_chunks(projects.order_by("pk").values_list("pk", "first_cycle__number", "status_path", "status", "first_number")):
         ids = [pk for pk, *_rest in chunk]
         history = {pk: [] for pk in ids}
         rows = StatusChange.objects.filter(project_id__in=ids).values_list(
@@ -431,13 +459,13 @@ def sync_status_paths(projects):
         for project_id, *change in rows:
             history[project_id].append(change)
         stale = []
-        for pk, first_number, old_path, old_status in chunk:
+        for pk, first_number, old_path, old_status, old_first in chunk:
             path = paths.status_path(first_number, history[pk], length)
             status = paths.current_status(path) or old_status
             computed[pk] = (path, status)
-            if (path, status) != (old_path, old_status):
-                stale.append(Project(pk=pk, status_path=path, status=status))
-        Project.objects.bulk_update(stale, ["status_path", "status"], batch_size=1000)
+            if (path, status, first_number) != (old_path, old_status, old_first):
+                stale.append(Project(pk=pk, status_path=path, status=status, first_number=first_number))
+        Project.objects.bulk_update(stale, ["status_path", "status", "first_number"], batch_size=1000)
     return computed
 
 
@@ -481,6 +509,7 @@ class Participation(Audited):
         verbose_name_plural = _("participants")
         permissions = [("import_participation", "Can import participants from spreadsheets")]
         constraints = [
+            # Index: a project page's participants (`project_id = …`), import keys.
             models.UniqueConstraint(
                 fields=["project", "organization", "role"], name="participation_unique"
             ),
@@ -489,7 +518,7 @@ class Participation(Audited):
             ),
         ]
         indexes = [
-            # "Partner organisation" filter and the organisation page: projects of one partner.
+            # Organisation page and the partner filter: `organization_id = …` (EXISTS per project).
             models.Index(fields=["organization", "project"], name="participation_org_idx"),
         ]
 
@@ -521,7 +550,8 @@ class Evidence(LockedCycleMixin, Audited):
         db_index=False,  # covered by evidence_project_cycle_idx
     )
     cycle = models.ForeignKey(
-        Cycle, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("cycle")
+        Cycle, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("cycle"),
+        # Index: evidence of one cycle (admin filter, a region's facts for scoring); PROTECT check.
     )
     occurred_on = models.DateField(_("date"), null=True, blank=True)
     precision = models.CharField(
@@ -530,7 +560,8 @@ class Evidence(LockedCycleMixin, Audited):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     summary = models.TextField(_("summary"))
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("source")
+        Source, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("source"),
+        # Index: evidence citing a source (admin filter); PROTECT check when a source is deleted.
     )
     locator = models.CharField(
         _("where in the source"),
@@ -561,6 +592,7 @@ class Evidence(LockedCycleMixin, Audited):
         permissions = [("import_evidence", "Can import evidence from spreadsheets")]
         ordering = ["project", "cycle__number", "occurred_on", "id"]
         constraints = [
+            # Index: import rows keyed by evidence reference, status changes citing one.
             models.UniqueConstraint(
                 fields=["reference"], condition=~Q(reference=""), name="evidence_reference_unique"
             ),
@@ -570,7 +602,9 @@ class Evidence(LockedCycleMixin, Audited):
             precision_constraint("occurred_on", "precision", "evidence_date_precision"),
         ]
         indexes = [
-            # Last-evidence date and "silent this cycle" of the unresolved computation.
+            # Follow-up figures of the unresolved report (`project_id = … AND cycle … ORDER BY
+            # occurred_on`: last evidence, silent this cycle), a project page's timeline, the
+            # "has evidence in cycle" filter (EXISTS per project).
             models.Index(fields=["project", "cycle", "occurred_on"], name="evidence_project_cycle_idx"),
         ]
 
@@ -608,7 +642,8 @@ class StatusChange(Audited):
         db_index=False,  # covered by statuschange_history_idx
     )
     cycle = models.ForeignKey(
-        Cycle, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("cycle")
+        Cycle, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("cycle"),
+        # Index: changes recorded in one cycle (worklist, scoring facts); PROTECT check.
     )
     status = models.CharField(_("status"), max_length=10, choices=Project.Status.choices)
     effective_on = models.DateField(
@@ -624,6 +659,7 @@ class StatusChange(Audited):
         blank=True,
         related_name="status_changes",
         verbose_name=_("evidence"),
+        # Index: PROTECT check when evidence is deleted (`evidence_id = …`).
     )
     note = models.TextField(_("note"), blank=True)
     is_initial = models.BooleanField(_("initial"), default=False, editable=False)
@@ -648,6 +684,7 @@ class StatusChange(Audited):
                 condition=Q(status__in=choice_values(ProjectStatus)),
                 name="status_change_status_valid",
             ),
+            # Index: moving a project's initial change (`project_id = … AND is_initial`).
             models.UniqueConstraint(
                 fields=["project"], condition=Q(is_initial=True), name="one_initial_status_change"
             ),
@@ -659,7 +696,8 @@ class StatusChange(Audited):
             # (migration tracker 0002).
         ]
         indexes = [
-            # Status at the end of a cycle: latest change per project up to a cycle.
+            # A project's history (`project_id IN (…)`) read to rebuild its status path, the
+            # project page's timeline, `sync_status_paths --check`.
             models.Index(fields=["project", "cycle", "effective_on"], name="statuschange_history_idx"),
         ]
 

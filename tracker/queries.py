@@ -158,13 +158,13 @@ class ProjectQuerySet(models.QuerySet):
         dated = evidence.filter(occurred_on__isnull=False)
         qs = self.with_status_at_end(cycle)
         qs = qs.annotate(
-            age=Value(cycle.number) - F("first_cycle__number"),
+            age=Value(cycle.number) - F("first_number"),
             last_evidence_on=Subquery(dated.order_by("-occurred_on").values("occurred_on")[:1]),
             silent=~Exists(Evidence.objects.filter(project=OuterRef("pk"), cycle=cycle)),
             silent_cycles=Value(cycle.number)
             - Coalesce(
                 Subquery(evidence.order_by("-cycle__number").values("cycle__number")[:1]),
-                F("first_cycle__number"),
+                F("first_number"),
             ),
             last_progress_on=Coalesce(
                 Subquery(
@@ -185,8 +185,18 @@ class ProjectQuerySet(models.QuerySet):
             )
         )
 
+    # Oldest first (the lowest first cycle), then largest, then by reference; served by
+    # project_report_order_idx.
+    REPORT_ORDER = ("first_number", F("amount").desc(nulls_last=True), "reference")
+
+    def unresolved_ordered(self, cycle):
+        """The unresolved projects of `cycle` in report order (oldest, then largest first),
+        without the follow-up figures: what a page needs to pick its rows."""
+        qs = self.unresolved_in(cycle).annotate(age=Value(cycle.number) - F("first_number"))
+        return qs.order_by(*self.REPORT_ORDER)
+
     def unresolved_report(self, cycle):
         """The unresolved list for `cycle`, with follow-up figures, oldest and largest first."""
         qs = self.unresolved_in(cycle).with_follow_up(cycle)
         qs = qs.select_related("region", "first_cycle")
-        return qs.order_by("-age", F("amount").desc(nulls_last=True), "reference")
+        return qs.order_by(*self.REPORT_ORDER)

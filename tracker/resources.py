@@ -8,12 +8,15 @@ field; status-change rows are appended through ``Project.record_status``.
 import datetime
 
 import tablib
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import QuerySet
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from ratings.models import Cycle, Rating, Region
+from ratings.numerals import to_roman
 
 from . import paths
 from .bulk import BulkImportMixin
@@ -41,6 +44,24 @@ from .widgets import (
     is_blank,
     region_widget,
 )
+
+
+def _first_key(indexes):
+    def render(values):
+        for index in indexes:
+            if values[index] not in (None, ""):
+                return values[index]
+        return ""
+
+    return render
+
+
+def _numeral(index):
+    return lambda values: to_roman(values[index]) if values[index] else ""
+
+
+def _rendered(index, render):
+    return lambda values: render(values[index])
 
 
 def column(attribute, widget=None, column_name=None, **kwargs):
@@ -75,7 +96,14 @@ class TrackerResource(BulkImportMixin, resources.ModelResource):
             self.progress(kwargs.get("row_number", 0))
 
     def export(self, queryset=None, **kwargs):
-        """Export rows; related rows named in columns are fetched in the same query."""
+        """Export rows. Columns that are a model field or a key of a related row are read
+        with one `values_list` query and rendered by their widgets without building model
+        instances; anything else takes django-import-export's path, with related rows
+        named in columns fetched in the same query."""
+        fields = self.get_export_fields(selected_fields=kwargs.get("export_fields"))
+        plan = self._export_plan(fields)
+        if plan is not None and (queryset is None or isinstance(queryset, QuerySet)):
+            return self._export_values(queryset, fields, plan, **kwargs)
         if queryset is not None and hasattr(queryset, "select_related"):
             related = [
                 f.attribute
@@ -84,6 +112,55 @@ class TrackerResource(BulkImportMixin, resources.ModelResource):
             ]
             queryset = queryset.select_related(*related)
         return super().export(queryset=queryset, **kwargs)
+
+    def _export_plan(self, fields):
+        """(columns to read, one render function per export field), or None when a field
+        needs a model instance (a dehydrate method, a property, a deeper path)."""
+        model = self._meta.model
+        columns, renders = [], []
+
+        def position(name):
+            if name not in columns:
+                columns.append(name)
+            return columns.index(name)
+
+        for field in fields:
+            name = self.get_field_name(field)
+            if callable(field.get_dehydrate_method(name)) or hasattr(self, field.get_dehydrate_method(name)):
+                return None
+            if not field.attribute or "__" in field.attribute:
+                return None
+            try:
+                model_field = model._meta.get_field(field.attribute)
+            except FieldDoesNotExist:
+                return None
+            widget = field.widget
+            if model_field.is_relation:
+                if isinstance(widget, KeyWidget):
+                    keys = [position(f"{field.attribute}__{key}") for key in widget.fields]
+                    renders.append(_first_key(keys))
+                elif isinstance(widget, CycleWidget):
+                    renders.append(_numeral(position(f"{field.attribute}__number")))
+                else:
+                    return None
+            elif not model_field.concrete:
+                return None
+            else:
+                renders.append(_rendered(position(model_field.attname), widget.render))
+        return columns, renders
+
+    def _export_values(self, queryset, fields, plan, **kwargs):
+        self.before_export(queryset, **kwargs)
+        if queryset is None:
+            queryset = self.get_queryset()
+        queryset = self.filter_export(queryset, **kwargs)
+        columns, renders = plan
+        dataset = tablib.Dataset(headers=[force_str(f.column_name) for f in fields])
+        append = dataset.append
+        for values in queryset.values_list(*columns).iterator(chunk_size=self.get_chunk_size()):
+            append([render(values) for render in renders])
+        self.after_export(queryset, dataset, **kwargs)
+        return dataset
 
     def header_problems(self, dataset):
         """[(columns, message)] for a header row this dataset cannot be read with: key
@@ -319,6 +396,7 @@ class ProjectResource(TrackerResource):
             if not hasattr(self, "_path_length"):
                 self._path_length = paths.path_length()
             instance.status_path = paths.initial_path(instance.first_cycle.number, self._path_length)
+            instance.first_number = instance.first_cycle.number
         super().before_save_instance(instance, row, **kwargs)
 
     def after_bulk_update(self, projects, changed):

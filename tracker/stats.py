@@ -1,55 +1,81 @@
-"""Figures for the researchers' pages: each a fixed number of queries."""
+"""Figures for the researchers' pages: each a fixed number of queries.
+
+Status figures count projects by their status path (tracker/paths.py): one grouped query
+over an index gives the statuses of every cycle."""
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from ratings.models import Cycle, Rating
 
+from . import paths
 from .models import Project
+from .queries import letter_at
 
 STATUSES = [s.value for s in Project.Status]
 
 
-def status_counts(cycle, projects=None):
-    """{status: count} at the end of `cycle`, of projects first reported up to it."""
+def path_counts(projects=None):
+    """[(status_path, number of projects)]: every per-cycle figure below is read from
+    these in Python, so the figures of all cycles together cost one grouped query."""
     projects = Project.objects.all() if projects is None else projects
-    qs = projects.filter(first_cycle__number__lte=cycle.number).with_status_at_end(cycle)
-    counted = dict(qs.order_by().values_list("status_at_end").annotate(n=Count("id")))
-    return {status: counted.get(status, 0) for status in STATUSES}
+    return list(projects.order_by().values_list("status_path").annotate(n=Count("id")))
+
+
+def _letters(counted, number):
+    for path, n in counted:
+        yield paths.letter_at(path, number - 1), paths.letter_at(path, number), n
+
+
+def status_counts(cycle, projects=None, counted=None):
+    """{status: count} at the end of `cycle`, of projects first reported up to it."""
+    counted = path_counts(projects) if counted is None else counted
+    result = dict.fromkeys(STATUSES, 0)
+    for _start, end, n in _letters(counted, cycle.number):
+        if end in paths.STATUSES:
+            result[paths.STATUSES[end]] += n
+    return result
 
 
 def status_counts_per_cycle(cycles, projects=None):
-    return [(cycle, status_counts(cycle, projects)) for cycle in cycles]
+    counted = path_counts(projects)
+    return [(cycle, status_counts(cycle, counted=counted)) for cycle in cycles]
 
 
 def transitions(cycle, projects=None):
     """Matrix {status at the start: {status at the end: count}} for projects reported
     before `cycle` (the flow of statuses from the previous cycle into this one)."""
-    projects = Project.objects.all() if projects is None else projects
-    qs = projects.first_reported_before(cycle).with_cycle_statuses(cycle)
-    rows = qs.order_by().values_list("status_at_start", "status_at_end").annotate(n=Count("id"))
-    matrix = {a: {b: 0 for b in STATUSES} for a in STATUSES}
-    for start, end, n in rows:
-        matrix[start][end] = n
+    matrix = {a: dict.fromkeys(STATUSES, 0) for a in STATUSES}
+    for start, end, n in _letters(path_counts(projects), cycle.number):
+        if start in paths.STATUSES and end in paths.STATUSES:
+            matrix[paths.STATUSES[start]][paths.STATUSES[end]] += n
     return matrix
 
 
-def follow_through(cycle, projects=None):
+def follow_through(cycle, projects=None, counted=None):
     """(launched, earlier news) of projects first reported before `cycle`, by the end of it."""
-    projects = Project.objects.all() if projects is None else projects
-    qs = projects.first_reported_before(cycle).with_status_at_end(cycle)
-    totals = qs.aggregate(
-        earlier=Count("id"), launched=Count("id", filter=Q(status_at_end=Project.Status.LAUNCHED))
-    )
-    return totals["launched"], totals["earlier"]
+    counted = path_counts(projects) if counted is None else counted
+    launched = earlier = 0
+    for start, end, n in _letters(counted, cycle.number):
+        if start in paths.STATUSES:
+            earlier += n
+            launched += n if end == paths.CODES["launched"] else 0
+    return launched, earlier
 
 
 def follow_through_by_region(cycle):
-    """{region id: (launched, earlier news)} in one query."""
-    qs = Project.objects.first_reported_before(cycle).with_status_at_end(cycle)
-    rows = qs.order_by().values("region").annotate(
-        earlier=Count("id"), launched=Count("id", filter=Q(status_at_end=Project.Status.LAUNCHED))
+    """{region id: (launched, earlier news)} in one query (counted in SQL: regions times
+    paths would be too many groups to bring back)."""
+    earlier = Q(_start__in=list(paths.STATUSES))
+    qs = (
+        Project.objects.order_by()
+        .alias(_start=letter_at(cycle.number - 1), _end=letter_at(cycle.number))
+        .values("region")
+        .annotate(
+            earlier=Count("id", filter=earlier),
+            launched=Count("id", filter=earlier & Q(_end=paths.CODES["launched"])),
+        )
     )
-    return {row["region"]: (row["launched"], row["earlier"]) for row in rows}
+    return {row["region"]: (row["launched"], row["earlier"]) for row in qs if row["earlier"]}
 
 
 def rating_table(cycle):
@@ -59,13 +85,14 @@ def rating_table(cycle):
     return qs.annotate(previous_score=Subquery(previous.values("score")[:1]))
 
 
-def resolution_summary(cycle):
+def resolution_summary(cycle, counted=None):
     """Earlier unfinished announcements at the start of `cycle`: resolved vs carried over."""
-    unfinished = Project.objects.unfinished_at_start_of(cycle)
-    totals = unfinished.aggregate(
-        unfinished=Count("id"),
-        resolved=Count("id", filter=Q(status_at_end__in=Project.RESOLVED)),
-    )
+    counted = path_counts() if counted is None else counted
+    totals = {"unfinished": 0, "resolved": 0}
+    for start, end, n in _letters(counted, cycle.number):
+        if start in paths.UNFINISHED_CODES:
+            totals["unfinished"] += n
+            totals["resolved"] += n if end in paths.RESOLVED_CODES else 0
     totals["carried_over"] = totals["unfinished"] - totals["resolved"]
     return totals
 

@@ -244,7 +244,7 @@ def generate(projects, *, seed=1, evidence_per_project=10, progress=None):
         project_rows.append((
             project_id, reference, f"Синтетический проект {reference}", f"Synthetic project {reference}",
             region.pk, "", SECTORS[rng.randrange(len(SECTORS))], announced, "day" if announced else "",
-            amount, CURRENCIES[rng.randrange(3)] if amount is not None else "", cycles[first].pk,
+            amount, CURRENCIES[rng.randrange(3)] if amount is not None else "", cycles[first].pk, first + 1,
             paths.current_status(path), path, "", stamp, stamp, 1,
         ))
         participation_rows.append((project_id, org_ids[rng.randrange(len(org_ids))], ROLES[rng.randrange(len(ROLES))]))
@@ -254,7 +254,7 @@ def generate(projects, *, seed=1, evidence_per_project=10, progress=None):
 
     _insert(Project, [
         "id", "reference", "title_ru", "title_en", "region_id", "location", "sector", "announced_on",
-        "announced_precision", "amount", "currency", "first_cycle_id", "status", "status_path", "note",
+        "announced_precision", "amount", "currency", "first_cycle_id", "first_number", "status", "status_path", "note",
         "created_at", "updated_at", "version",
     ], project_rows)
     _insert(Evidence, [

@@ -22,6 +22,8 @@ from .models import Evidence, Organization, Participation, Project, StatusChange
 from .resources import ProjectResource
 
 PAGE_SIZE = 50
+#: Projects listed per status (and unresolved) on a region's page; the rest are a link away.
+REGION_LIST = 25
 EXPORT_FORMATS = ("csv", "xlsx", "json")
 
 
@@ -59,8 +61,26 @@ def page_of(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def report_page(request, projects, cycle, size=PAGE_SIZE):
+    """A page of the unresolved report: its ids are picked in report order first (an
+    index walk that stops after the page), then the follow-up figures (subqueries over
+    evidence) are worked out for those rows only, so a page costs the same with ten or a
+    hundred thousand unresolved projects."""
+    page = Paginator(projects.unresolved_ordered(cycle).values_list("pk", flat=True), size).get_page(
+        request.GET.get("page") if request else 1
+    )
+    ids = list(page.object_list)
+    rows = list(Project.objects.filter(pk__in=ids).unresolved_report(cycle)) if ids else []
+    return page, rows
+
+
 def list_projects(queryset):
     return queryset.select_related("region", "first_cycle")
+
+
+def health(request):
+    """For load balancers and uptime checks: answers without touching the database."""
+    return HttpResponse("ok\n", content_type="text/plain")
 
 
 @public_page
@@ -139,16 +159,17 @@ def unresolved_dataset(projects):
 def unresolved(request):
     cycle = chosen_cycle(request)
     filters = ProjectFilter(request.GET, queryset=Project.objects.all())
-    projects = filters.qs.unresolved_report(cycle)
     extension = request.GET.get("export")
     if extension in EXPORT_FORMATS:
+        projects = filters.qs.unresolved_report(cycle)
         return export_response(unresolved_dataset(projects), extension, f"unresolved-{cycle.numeral}")
-    page = page_of(request, projects)
+    page, rows = report_page(request, filters.qs, cycle)
     context = {
         "cycle": cycle,
         "cycles": Cycle.objects.order_by("number"),
         "filters": filters,
         "page": page,
+        "rows": rows,
         "count": page.paginator.count,
         "export_formats": EXPORT_FORMATS,
     }
@@ -197,11 +218,14 @@ def region_detail(request, slug):
     cycles = list(Cycle.objects.order_by("number"))
     ratings = {r.cycle_id: r for r in Rating.objects.filter(region=region)}
     scores = [(c.numeral, ratings[c.pk].score if c.pk in ratings else None) for c in cycles]
-    projects = list_projects(region.projects.all()).order_by("status", "reference")
-    launched, earlier = stats.follow_through(cycle, region.projects.all())
-    grouped = {status: [] for status in Project.Status}
-    for project in projects:
-        grouped[Project.Status(project.status)].append(project)
+    counted = stats.path_counts(region.projects.all())
+    launched, earlier = stats.follow_through(cycle, counted=counted)
+    now = dict(region.projects.order_by().values_list("status").annotate(n=Count("id")))
+    grouped = {
+        status: (now.get(status, 0), list(region.projects.filter(status=status).order_by("reference")[:REGION_LIST]))
+        for status in Project.Status
+    }
+    unresolved_page, unresolved_rows = report_page(None, Project.objects.filter(region=region), cycle, REGION_LIST)
     context = {
         "region": region,
         "cycle": cycle,
@@ -209,11 +233,13 @@ def region_detail(request, slug):
         "rating": ratings.get(cycle.pk),
         "scores": scores,
         "score_chart": charts.score_line(scores, _("Score per cycle")),
-        "counts": stats.status_counts(cycle, region.projects.all()),
+        "counts": stats.status_counts(cycle, counted=counted),
         "follow_through": (launched, earlier),
         "rate": round(100 * launched / earlier) if earlier else None,
         "grouped": grouped,
-        "unresolved": Project.objects.filter(region=region).unresolved_report(cycle),
+        "unresolved": unresolved_rows,
+        "unresolved_count": unresolved_page.paginator.count,
+        "shown": REGION_LIST,
     }
     return render(request, "tracker/region_detail.html", context)
 
@@ -225,7 +251,7 @@ def organization_detail(request, pk):
         organization.participations.select_related("project__region").order_by("project__reference")
     )
     return render(
-        request, "tracker/organization_detail.html", {"organization": organization, "participations": participations}
+        request, "tracker/organization_detail.html", {"organization": organization, "page": page_of(request, participations)}
     )
 
 

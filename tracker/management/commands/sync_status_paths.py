@@ -39,10 +39,10 @@ class Command(BaseCommand):
         ).iterator(chunk_size=5000):
             history.setdefault(project_id, []).append(change)
         found = []
-        for pk, reference, first, stored in Project.objects.values_list(
-            "pk", "reference", "first_cycle__number", "status_path"
+        for pk, reference, first, stored, stored_first in Project.objects.values_list(
+            "pk", "reference", "first_cycle__number", "status_path", "first_number"
         ).iterator(chunk_size=5000):
             expected = paths.status_path(first, history.get(pk, []), length)
-            if expected != stored:
-                found.append((reference, stored, expected))
+            if (expected, first) != (stored, stored_first):
+                found.append((reference, f"{stored} (first cycle {stored_first})", f"{expected} (first cycle {first})"))
         return found
