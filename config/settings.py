@@ -175,6 +175,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "tracker.sqlite3")),
+            # Keep each server thread's connection (and its page cache) between requests
+            # instead of opening the file and running the PRAGMAs below every time.
+            "CONN_MAX_AGE": env_int("SQLITE_CONN_MAX_AGE", 600, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets readers work while one editor writes; IMMEDIATE takes the write
                 # lock at BEGIN so two writers queue on the busy timeout instead of failing
@@ -238,8 +242,17 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "tracker_cache",
         "TIMEOUT": 3600,
-    }
+    },
+    # Whole researchers' pages, per server process, keyed by the data version
+    # (tracker/pagecache.py).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tracker-pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("TRACKER_PAGE_CACHE_ENTRIES", 500, minimum=1)},
+    },
 }
+TRACKER_PAGE_CACHE = env_bool("TRACKER_PAGE_CACHE", True)
+TRACKER_PAGE_CACHE_SECONDS = env_int("TRACKER_PAGE_CACHE_SECONDS", 600, minimum=1)
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -69,3 +69,10 @@ def superuser_client(db):
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Tests roll back between each other, so a data version can repeat with other data;
+    the page cache is tested on its own (tests/test_page_cache.py)."""
+    settings.TRACKER_PAGE_CACHE = False

@@ -78,7 +78,7 @@ def test_opening_a_project_shows_its_timeline(live_server, page, data):
 def test_switching_the_language(live_server, page, data):
     page.goto(f"{live_server.url}/projects/AMU-002/")
     assert page.locator("h1").inner_text() == "Угольный конвейер"
-    page.click("form.language button[value=en]")
+    page.click("nav.language a[lang=en]")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Coal conveyor"
     assert page.locator("html").get_attribute("lang") == "en"

@@ -8,7 +8,7 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Follow-up tracker")
 
     def ready(self):
-        from . import security, signals  # noqa: F401 (connect their receivers)
+        from . import pagecache, security, signals  # noqa: F401 (connect their receivers)
         from .sqlite import install_unicode_like
 
         connection_created.connect(install_unicode_like, dispatch_uid="tracker_unicode_like")

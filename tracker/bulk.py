@@ -267,6 +267,10 @@ class BulkImportMixin:
             model.objects.bulk_update(unique_updated, names, batch_size=BATCH)
             self.after_bulk_update(unique_updated, changed_fields)
         self._audit(model, created, unique_updated, snapshots, id_range)
+        if created or unique_updated:
+            from .pagecache import bump
+
+            bump()  # the bulk write sent no model signals
         return result
 
     def after_bulk_create(self, instances):

@@ -114,9 +114,8 @@ class ProjectFilter(django_filters.FilterSet):
             organizations = Organization.objects.filter(pk=int(value))
         else:
             organizations = Organization.objects.filter(Q(name__icontains=value) | Q(name_en__icontains=value))
-        return queryset.filter(
-            Exists(Participation.objects.filter(project=OuterRef("pk"), organization__in=organizations))
-        )
+        # Driven from the few matching organisations (participation_org_idx), not per project.
+        return queryset.filter(pk__in=Participation.objects.filter(organization__in=organizations).values("project_id"))
 
     def filter_partner_country(self, queryset, name, value):
         return queryset.filter(

@@ -466,6 +466,10 @@ def sync_status_paths(projects):
             if (path, status, first_number) != (old_path, old_status, old_first):
                 stale.append(Project(pk=pk, status_path=path, status=status, first_number=first_number))
         Project.objects.bulk_update(stale, ["status_path", "status", "first_number"], batch_size=1000)
+        if stale:
+            from .pagecache import bump
+
+            bump()
     return computed
 
 
@@ -754,3 +758,16 @@ class StatusChange(Audited):
             if Project.objects.filter(pk=project.pk).exists():
                 project._sync_status()
             return result
+
+
+class DataVersion(models.Model):
+    """One row: a counter raised by every write to the tracker's data (tracker/pagecache.py)."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.value)

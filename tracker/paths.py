@@ -68,8 +68,10 @@ def lengthen_all(length):
     from .models import Project
 
     shorter = Project.objects.filter(status_path__gt="").annotate(n=Length("status_path")).filter(n__lt=length)
+    from .pagecache import bump
+
     while shorter.update(status_path=Concat(F("status_path"), Right("status_path", 1))):
-        pass
+        bump()
 
 
 def letter_at(path, number):

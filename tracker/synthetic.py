@@ -21,6 +21,7 @@ from django.utils import timezone
 from ratings.models import Cycle, Rating, Region
 
 from . import paths
+from .pagecache import bump
 from .models import Evidence, Organization, Participation, Project, Source, StatusChange
 
 CYCLES = 10
@@ -266,6 +267,7 @@ def generate(projects, *, seed=1, evidence_per_project=10, progress=None):
     ], change_rows)
     _insert(Participation, ["project_id", "organization_id", "role"], participation_rows)
     _reset_sequences()
+    bump()
     counts.projects, counts.evidence = len(project_rows), len(evidence_rows)
     counts.status_changes, counts.participations = len(change_rows), len(participation_rows)
     counts.statuses = {paths.STATUSES[paths.CODES[s]]: n for s, n in statuses.items()}

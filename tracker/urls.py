@@ -7,6 +7,7 @@ app_name = "tracker"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("health/", views.health, name="health"),
+    path("language/<str:code>/", views.language, name="language"),
     path("projects/", views.project_list, name="project_list"),
     path("projects/<str:reference>/", views.project_detail, name="project_detail"),
     path("unresolved/", views.unresolved, name="unresolved"),

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from ratings.models import Cycle, Rating, Region
@@ -19,6 +20,7 @@ from . import charts, stats
 from .filters import ProjectFilter
 from .formats import BY_EXTENSION
 from .models import Evidence, Organization, Participation, Project, StatusChange
+from .pagecache import cached_page
 from .resources import ProjectResource
 
 PAGE_SIZE = 50
@@ -28,13 +30,36 @@ EXPORT_FORMATS = ("csv", "xlsx", "json")
 
 
 def public_page(view):
+    cached = cached_page(view)
+
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if settings.TRACKER_REQUIRE_LOGIN and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
+        return cached(request, *args, **kwargs)
 
     return wrapper
+
+
+def language(request, code):
+    """Switch the interface language with a plain link (pages are cached whole, so they
+    carry no per-visitor form token) and go back where the visitor was."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def chosen_cycle(request):

@@ -1,0 +1,82 @@
+"""Researchers' pages cached whole, for visitors who are not signed in.
+
+A page is stored under the data version: a counter in the database that every write to
+the tracker's or the ratings' tables raises, inside the writing transaction (model
+saves and deletes through signals, bulk imports, status-path rewrites, synthetic data,
+restores). A cached page is therefore never older than the data: once a write commits,
+every later request asks for a new version and renders afresh. Reading the version is
+one single-row query; the pages themselves live in each server process's memory
+(CACHES["pages"]). Entries also expire after TRACKER_PAGE_CACHE_SECONDS as a backstop
+for changes made behind the application's back (raw SQL).
+"""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils.translation import get_language
+
+APPS = {"tracker", "ratings"}
+
+
+def data_version():
+    from .models import DataVersion
+
+    return DataVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+
+def bump():
+    """Raise the data version (call inside the transaction that changed data)."""
+    from .models import DataVersion
+
+    if not DataVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        DataVersion.objects.create(pk=1, value=1)
+
+
+def _on_change(sender, **kwargs):
+    if sender._meta.app_label in APPS and sender._meta.model_name != "dataversion":
+        bump()
+
+
+post_save.connect(_on_change, dispatch_uid="tracker_pagecache_save")
+post_delete.connect(_on_change, dispatch_uid="tracker_pagecache_delete")
+
+
+def cacheable(request):
+    return (
+        settings.TRACKER_PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and "export" not in request.GET
+        and not request.user.is_authenticated
+    )
+
+
+def cached_page(view):
+    """Serve the view's 200 responses from the page cache while the data is unchanged."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not cacheable(request):
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{data_version()}:{get_language()}:{path}"
+        store = caches["pages"]
+        hit = store.get(key)
+        if hit is not None:
+            content, content_type = hit
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            if hasattr(response, "render"):
+                response.render()
+            store.set(key, (response.content, response["Content-Type"]), settings.TRACKER_PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper
