@@ -192,12 +192,22 @@ class CSV(SpreadsheetFormat):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(dataset.headers)
-        for row in dataset:
-            writer.writerow(["" if v is None else neutralise(_csv_value(v)) for v in row])
+        writer.writerows([_csv_cell(v) for v in row] for row in dataset)
         return "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 correctly
 
     def is_binary(self):
         return True
+
+
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+
+
+def _csv_cell(value):
+    if value.__class__ is str:  # most cells: only formula-like text changes
+        return "'" + value if value and value[0] in _FORMULA_FIRST else value
+    if value is None:
+        return ""
+    return neutralise(_csv_value(value))
 
 
 def _csv_value(value):

@@ -154,8 +154,17 @@ class ProjectQuerySet(models.QuerySet):
         drop_after_years = drop_after_years or settings.TRACKER_DROP_AFTER_YEARS
         cutoff = years_before(cycle.period_end or datetime.date.today(), drop_after_years)
 
-        evidence = Evidence.objects.filter(project=OuterRef("pk"), cycle__number__lte=cycle.number)
+        from ratings.models import Cycle
+
+        # Cycles by id, so that the subqueries below read evidence_project_cycle_idx alone.
+        numbers = dict(Cycle.objects.filter(number__lte=cycle.number).values_list("pk", "number"))
+        evidence = Evidence.objects.filter(project=OuterRef("pk"), cycle_id__in=list(numbers))
         dated = evidence.filter(occurred_on__isnull=False)
+        evidence_cycle_number = Case(
+            *[When(cycle_id=pk, then=Value(number)) for pk, number in numbers.items()],
+            default=Value(0),
+            output_field=models.IntegerField(),
+        )
         qs = self.with_status_at_end(cycle)
         qs = qs.annotate(
             age=Value(cycle.number) - F("first_number"),
@@ -163,8 +172,9 @@ class ProjectQuerySet(models.QuerySet):
             silent=~Exists(Evidence.objects.filter(project=OuterRef("pk"), cycle=cycle)),
             silent_cycles=Value(cycle.number)
             - Coalesce(
-                Subquery(evidence.order_by("-cycle__number").values("cycle__number")[:1]),
+                Subquery(evidence.annotate(n=evidence_cycle_number).order_by("-n").values("n")[:1]),
                 F("first_number"),
+                output_field=models.IntegerField(),
             ),
             last_progress_on=Coalesce(
                 Subquery(

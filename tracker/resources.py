@@ -6,6 +6,8 @@ field; status-change rows are appended through ``Project.record_status``.
 """
 
 import datetime
+import functools
+import operator
 
 import tablib
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -56,8 +58,18 @@ def _first_key(indexes):
     return render
 
 
+_roman = functools.lru_cache(maxsize=None)(to_roman)
+
+
 def _numeral(index):
-    return lambda values: to_roman(values[index]) if values[index] else ""
+    return lambda values: _roman(values[index]) if values[index] else ""
+
+
+#: Widgets whose render() gives back the value it is given (for a string column that is
+#: never NULL, or for any value) — their cells are copied without a call.
+IDENTITY_ON_TEXT = (TextWidget, ChoiceWidget)
+IDENTITY = (DateWidget, BooleanWidget, IntegerWidget)
+TEXT_FIELDS = ("CharField", "TextField", "SlugField", "URLField", "EmailField")
 
 
 def _rendered(index, render):
@@ -145,6 +157,12 @@ class TrackerResource(BulkImportMixin, resources.ModelResource):
                     return None
             elif not model_field.concrete:
                 return None
+            elif type(widget) in IDENTITY or (
+                type(widget) in IDENTITY_ON_TEXT
+                and model_field.get_internal_type() in TEXT_FIELDS
+                and not model_field.null
+            ):
+                renders.append(position(model_field.attname))  # the value as it is
             else:
                 renders.append(_rendered(position(model_field.attname), widget.render))
         return columns, renders
@@ -157,8 +175,15 @@ class TrackerResource(BulkImportMixin, resources.ModelResource):
         columns, renders = plan
         dataset = tablib.Dataset(headers=[force_str(f.column_name) for f in fields])
         append = dataset.append
+        # Cells copied as they are come out of one itemgetter; the others are rendered.
+        take = operator.itemgetter(*[r if isinstance(r, int) else 0 for r in renders], 0)
+        fixes = [(i, r) for i, r in enumerate(renders) if not isinstance(r, int)]
+        width = len(renders)
         for values in queryset.values_list(*columns).iterator(chunk_size=self.get_chunk_size()):
-            append([render(values) for render in renders])
+            row = list(take(values)[:width])
+            for i, render in fixes:
+                row[i] = render(values)
+            append(row)
         self.after_export(queryset, dataset, **kwargs)
         return dataset
 
