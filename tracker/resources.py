@@ -16,6 +16,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
+from import_export import widgets as import_widgets
 
 from ratings.models import Cycle, Rating, Region
 from ratings.numerals import to_roman
@@ -67,7 +68,7 @@ def _numeral(index):
 
 #: Widgets whose render() gives back the value it is given (for a string column that is
 #: never NULL, or for any value) — their cells are copied without a call.
-IDENTITY_ON_TEXT = (TextWidget, ChoiceWidget)
+IDENTITY_ON_TEXT = (TextWidget, ChoiceWidget, import_widgets.Widget, import_widgets.CharWidget)
 IDENTITY = (DateWidget, BooleanWidget, IntegerWidget)
 TEXT_FIELDS = ("CharField", "TextField", "SlugField", "URLField", "EmailField")
 
