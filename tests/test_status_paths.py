@@ -159,3 +159,20 @@ def test_sync_command_repairs_a_stale_path(capsys):
     project.refresh_from_db()
     assert project.status_path == "aa"
     call_command("sync_status_paths", "--check")
+
+
+def test_page_figures_match_the_report_figures():
+    """attach_follow_up (pages) and with_follow_up (exports, the command line, the
+    worklist) give the same follow-up figures."""
+    from tracker.queries import attach_follow_up
+
+    synthetic.generate(400, seed=11)
+    for number in (3, 6, 10):
+        cycle = Cycle.objects.get(number=number)
+        report = list(Project.objects.unresolved_report(cycle))
+        assert report, number
+        again = attach_follow_up(list(Project.objects.filter(pk__in=[p.pk for p in report]).with_cycle_statuses(cycle)), cycle)
+        names = ["age", "last_evidence_on", "silent", "silent_cycles", "last_progress_on", "suggested_status", "status_at_end"]
+        expected = {p.pk: tuple(getattr(p, n) for n in names) for p in report}
+        found = {p.pk: tuple(getattr(p, n) for n in names) for p in again}
+        assert found == expected
