@@ -150,6 +150,12 @@ class TrackerResource(BulkImportMixin, resources.ModelResource):
             widget = field.widget
             if model_field.is_relation:
                 if isinstance(widget, KeyWidget):
+                    first = widget.model._meta.get_field(widget.fields[0])
+                    if not model_field.null and not first.null and not first.blank:
+                        # The first key is always there (a required field of a required
+                        # row): KeyWidget.render would return it.
+                        renders.append(position(f"{field.attribute}__{widget.fields[0]}"))
+                        continue
                     keys = [position(f"{field.attribute}__{key}") for key in widget.fields]
                     renders.append(_first_key(keys))
                 elif isinstance(widget, CycleWidget):
