@@ -6,6 +6,8 @@ from tracker.roles import sync_groups_in_migration
 
 def create_cache_table(apps, schema_editor):
     # Uploaded spreadsheets wait here between preview and confirmation (no files on disk).
+    # Django's table comes with its two indexes: the primary key on cache_key (every get and
+    # set) and one on expires (culling expired entries).
     call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
 
 
