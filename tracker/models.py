@@ -242,7 +242,7 @@ class Project(Audited):
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="projects", verbose_name=_("region"),
-        db_index=False,  # covered by project_region_path_idx
+        db_index=False,  # covered by project_region_status_idx
     )
     location = models.CharField(_("location"), max_length=300, blank=True)
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
@@ -329,11 +329,11 @@ class Project(Audited):
             ),
         ]
         indexes = [
-            # Region page: its status figures (`region_id = … GROUP BY status_path`), its lists
-            # by status (`region_id = … AND status = …`); the overview's follow-through by
-            # region (GROUP BY region_id, status_path, read in index order); projects list
-            # `?region=…`; PROTECT check when a region is deleted.
-            models.Index(fields=["region", "status_path"], name="project_region_path_idx"),
+            # Region page: its lists by current status (`region_id = … AND status = … ORDER BY
+            # reference LIMIT 25`, read in index order) and its status figures
+            # (`region_id = … GROUP BY status_path`); projects list `?region=…&status=…`;
+            # PROTECT check when a region is deleted.
+            models.Index(fields=["region", "status", "reference"], name="project_region_status_idx"),
             # Projects list `?first_cycle=…` (with `&status=…`); PROTECT check on cycle delete.
             models.Index(fields=["first_cycle", "status"], name="project_firstcycle_status_idx"),
             # Status figures of every cycle: `stats.path_counts` groups projects by path
