@@ -320,6 +320,9 @@ class CycleResource(TrackerResource):
         skip_unchanged = True
         report_skipped = True
 
+    def bulk_capable(self):
+        return False  # each new or renumbered cycle rewrites the status paths (tracker/signals.py)
+
 
 class RatingResource(TrackerResource):
     example = {"region": "RU-AMU", "cycle": "III", "score": 9}
