@@ -150,7 +150,8 @@ def test_synthetic_data_is_deterministic_and_consistent():
 
 def test_sync_command_repairs_a_stale_path(capsys):
     region = make_region()
-    one, two = make_cycle(1), make_cycle(2)
+    one = make_cycle(1)
+    make_cycle(2)
     project = make_project(region, one, reference="STL-001")
     Project.objects.filter(pk=project.pk).update(status_path="ll")
     with pytest.raises(SystemExit):
