@@ -36,16 +36,17 @@ def status_counts(cycle, projects=None, counted=None):
     return result
 
 
-def status_counts_per_cycle(cycles, projects=None):
-    counted = path_counts(projects)
+def status_counts_per_cycle(cycles, projects=None, counted=None):
+    counted = path_counts(projects) if counted is None else counted
     return [(cycle, status_counts(cycle, counted=counted)) for cycle in cycles]
 
 
-def transitions(cycle, projects=None):
+def transitions(cycle, projects=None, counted=None):
     """Matrix {status at the start: {status at the end: count}} for projects reported
     before `cycle` (the flow of statuses from the previous cycle into this one)."""
+    counted = path_counts(projects) if counted is None else counted
     matrix = {a: dict.fromkeys(STATUSES, 0) for a in STATUSES}
-    for start, end, n in _letters(path_counts(projects), cycle.number):
+    for start, end, n in _letters(counted, cycle.number):
         if start in paths.STATUSES and end in paths.STATUSES:
             matrix[paths.STATUSES[start]][paths.STATUSES[end]] += n
     return matrix

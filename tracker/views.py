@@ -127,7 +127,8 @@ def overview(request):
     }
     key = keys.get(order.lstrip("-"), keys["score"])
     ratings.sort(key=key, reverse=order.startswith("-"))
-    per_cycle = stats.status_counts_per_cycle(cycles)
+    counted = stats.path_counts()  # every status figure below is read from these
+    per_cycle = stats.status_counts_per_cycle(cycles, counted=counted)
     follow = stats.follow_through_by_region(cycle)
     scatter = [
         (
@@ -141,12 +142,12 @@ def overview(request):
     context = {
         "cycle": cycle,
         "cycles": cycles,
-        "counts": dict(per_cycle)[cycle] if cycle in dict(per_cycle) else stats.status_counts(cycle),
-        "summary": stats.resolution_summary(cycle),
+        "counts": stats.status_counts(cycle, counted=counted),
+        "summary": stats.resolution_summary(cycle, counted=counted),
         "ratings": ratings,
         "sort": order,
         "status_chart": charts.status_bars([(c.numeral, n) for c, n in per_cycle], _("Projects by status at the end of each cycle")),
-        "transitions": stats.transitions(cycle),
+        "transitions": stats.transitions(cycle, counted=counted),
         "statuses": Project.Status,
         "scatter": charts.score_scatter(scatter, _("Score against follow-through rate, by region")),
     }
