@@ -413,9 +413,10 @@ class Project(Audited):
 
     def _sync_status(self):
         """Bring `status` and `status_path` in step with the status history."""
-        path, status = sync_status_paths(Project.objects.filter(pk=self.pk)).get(self.pk, ("", None))
-        self.status_path = path
-        self.first_number = self.first_cycle.number
+        path, status, first_number = sync_status_paths(Project.objects.filter(pk=self.pk)).get(
+            self.pk, ("", None, self.first_number)
+        )
+        self.status_path, self.first_number = path, first_number
         if status:
             self.status = status
 
@@ -443,33 +444,38 @@ class Project(Audited):
         return change
 
 
-def sync_status_paths(projects):
-    """Recompute `status_path`, `status` and `first_number` of `projects` (a queryset) from
-    their status histories and first cycles, and store those that differ; returns
-    {pk: (path, status)}.
-
-    Two queries to read per thousand projects, one bulk update to write."""
-    computed, length = {}, paths.path_length()
-    for chunk in _pk_chunks(projects.order_by("pk").values_list("pk", "first_cycle__number", "status_path", "status", "first_number")):
-        ids = [pk for pk, *_rest in chunk]
-        history = {pk: [] for pk in ids}
-        rows = StatusChange.objects.filter(project_id__in=ids).values_list(
+def recomputed_status_paths(projects):
+    """For each of `projects` (a queryset): (pk, reference, stored, computed), where both
+    are (status_path, status, first_number) — as stored on the row, and as its status
+    history and first cycle give them. Two queries per thousand projects."""
+    length = paths.path_length()
+    columns = ("pk", "reference", "first_cycle__number", "status_path", "status", "first_number")
+    for chunk in _pk_chunks(projects.order_by("pk").values_list(*columns)):
+        history = {row[0]: [] for row in chunk}
+        rows = StatusChange.objects.filter(project_id__in=list(history)).values_list(
             "project_id", "cycle__number", "effective_on", "pk", "status"
         )
         for project_id, *change in rows:
             history[project_id].append(change)
-        stale = []
-        for pk, first_number, old_path, old_status, old_first in chunk:
+        for pk, reference, first_number, old_path, old_status, old_first in chunk:
             path = paths.status_path(first_number, history[pk], length)
-            status = paths.current_status(path) or old_status
-            computed[pk] = (path, status)
-            if (path, status, first_number) != (old_path, old_status, old_first):
-                stale.append(Project(pk=pk, status_path=path, status=status, first_number=first_number))
-        Project.objects.bulk_update(stale, ["status_path", "status", "first_number"], batch_size=1000)
-        if stale:
-            from .pagecache import bump
+            computed = (path, paths.current_status(path) or old_status, first_number)
+            yield pk, reference, (old_path, old_status, old_first), computed
 
-            bump()
+
+def sync_status_paths(projects):
+    """Recompute `status_path`, `status` and `first_number` of `projects` (a queryset) and
+    store those that differ; returns {pk: (path, status, first_number)}."""
+    computed, stale = {}, []
+    for pk, _reference, stored, (path, status, first_number) in recomputed_status_paths(projects):
+        computed[pk] = (path, status, first_number)
+        if stored != (path, status, first_number):
+            stale.append(Project(pk=pk, status_path=path, status=status, first_number=first_number))
+    if stale:
+        from .pagecache import bump
+
+        Project.objects.bulk_update(stale, ["status_path", "status", "first_number"], batch_size=1000)
+        bump()
     return computed
 
 

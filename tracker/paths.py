@@ -81,10 +81,5 @@ def letter_at(path, number):
     return path[number - 1]
 
 
-def status_at(path, number):
-    """Status at the end of cycle `number`, or None before the project was reported."""
-    return STATUSES.get(letter_at(path, number))
-
-
 def current_status(path):
     return STATUSES.get(path[-1:]) if path else None

@@ -123,10 +123,6 @@ class ProjectQuerySet(models.QuerySet):
             qs = qs.annotate(status_at_start=status_from_letter(f"_end_{cycle.number - 1}"))
         return qs
 
-    def with_status_at_end_in(self, cycle, statuses):
-        codes = [paths.CODES[s] for s in statuses]
-        return self._with_letters(cycle.number).filter(**{f"_end_{cycle.number}__in": codes})
-
     def _moved(self, cycle, ends):
         """Earlier news unfinished at the start of `cycle` whose status at its end is one of
         `ends` (path letters). The letter of a cycle before the first is `-`, so the letters

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ratings.models import Cycle, Rating, Region
+from ratings.numerals import to_roman
 
 from . import paths
 from .pagecache import bump
@@ -110,7 +111,7 @@ def ensure_cycles(counts):
             end = FIRST_PERIOD_END if number == 1 else datetime.date(previous_end.year + 1, 5, 31)
             cycle = Cycle.objects.create(
                 number=number,
-                title=f"Synthetic cycle {paths_numeral(number)}",
+                title=f"Synthetic cycle {to_roman(number)}",
                 period_start=start,
                 period_end=end,
                 published_on=end + datetime.timedelta(days=1) if number < CYCLES else None,
@@ -120,12 +121,6 @@ def ensure_cycles(counts):
             existing[number] = cycle
         previous_end = cycle.period_end or previous_end
     return [existing[n] for n in range(1, CYCLES + 1)]
-
-
-def paths_numeral(number):
-    from ratings.numerals import to_roman
-
-    return to_roman(number)
 
 
 def ensure_regions(counts):
@@ -199,11 +194,11 @@ def generate(projects, *, seed=1, evidence_per_project=10, progress=None):
 
     project_id, evidence_id, change_id = _next_id(Project), _next_id(Evidence), _next_id(StatusChange)
     numbers = {}
-    for prefix, in Project.objects.filter(reference__startswith="S").values_list("reference"):
-        head, _dash, tail = prefix.partition("-")
+    for taken_reference in Project.objects.filter(reference__startswith="S").values_list("reference", flat=True):
+        head, _dash, tail = taken_reference.partition("-")
         numbers[head] = max(numbers.get(head, 0), int(tail))
     project_rows, participation_rows, evidence_rows, change_rows = [], [], [], []
-    statuses = dict.fromkeys(paths.CODES, 0)
+    statuses = dict.fromkeys(paths.CODES, 0)  # status at the end of the last cycle
     for index in range(projects):
         region = regions[rng.randrange(len(regions))]
         head = "S" + region.iso_code.split("-")[-1][:5]
@@ -276,7 +271,7 @@ def generate(projects, *, seed=1, evidence_per_project=10, progress=None):
     bump()
     counts.projects, counts.evidence = len(project_rows), len(evidence_rows)
     counts.status_changes, counts.participations = len(change_rows), len(participation_rows)
-    counts.statuses = {paths.STATUSES[paths.CODES[s]]: n for s, n in statuses.items()}
+    counts.statuses = statuses
     return counts
 
 
