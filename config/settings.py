@@ -129,14 +129,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "tracker.security.ContentSecurityPolicyMiddleware",
+    "tracker.ops.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "tracker.security.LoginThrottleMiddleware",
+    "tracker.ops.security.LoginThrottleMiddleware",
     "audit.context.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -236,7 +236,7 @@ TRACKER_IMPORT_MAX_UNPACKED_BYTES = env_int(
 )
 # Uploads stay in memory (they are capped above), so no temporary file is ever left behind;
 # between preview and confirmation the file waits in the database cache, not on disk.
-FILE_UPLOAD_HANDLERS = ["tracker.uploads.CappedMemoryUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["tracker.spreadsheets.uploads.CappedMemoryUploadHandler"]
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -259,8 +259,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_FORMATS = [
-    "tracker.formats.XLSX",
-    "tracker.formats.CSV",
-    "tracker.formats.ODS",
-    "tracker.formats.JSON",
+    "tracker.spreadsheets.formats.XLSX",
+    "tracker.spreadsheets.formats.CSV",
+    "tracker.spreadsheets.formats.ODS",
+    "tracker.spreadsheets.formats.JSON",
 ]

@@ -1,11 +1,11 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Audited
 
+from .languages import bilingual
 from .locks import LockedCycleMixin
 from .numerals import from_roman, to_roman
 
@@ -71,9 +71,7 @@ class Region(Audited):
     @property
     def name(self):
         """The name in the active language, falling back to Russian."""
-        if (get_language() or "ru").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_ru
+        return bilingual(self, "name_ru", "name_en")
 
 
 class CycleQuerySet(models.QuerySet):
@@ -84,6 +82,13 @@ class CycleQuerySet(models.QuerySet):
         except ValueError:
             raise self.model.DoesNotExist(f"{numeral!r} is not a cycle number") from None
         return self.get(number=number)
+
+    def locked_for(self, user):
+        """The cycles `user` may not change ({id: cycle}): published ones, unless `user`
+        is a superuser or None (the system)."""
+        if user is None or user.is_superuser:
+            return {}
+        return {cycle.pk: cycle for cycle in self.filter(is_published=True)}
 
     def latest_published(self):
         return self.filter(is_published=True).order_by("-number").first()
@@ -148,6 +153,9 @@ class Rating(LockedCycleMixin, Audited):
         MODERATE = "moderate", _("moderate")
         LOW = "low", _("low")
 
+    #: The lowest score of each tier above the lowest (README "Ratings and tiers").
+    HIGH_FROM, MODERATE_FROM = 7, 4
+
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("region"),
         db_index=False,  # covered by one_rating_per_region_cycle (region, cycle)
@@ -159,8 +167,8 @@ class Rating(LockedCycleMixin, Audited):
     score = models.PositiveSmallIntegerField(_("score"), help_text=_("1 to 10."))
     tier = models.GeneratedField(
         expression=models.Case(
-            models.When(score__gte=7, then=models.Value(Tier.HIGH)),
-            models.When(score__gte=4, then=models.Value(Tier.MODERATE)),
+            models.When(score__gte=HIGH_FROM, then=models.Value(Tier.HIGH)),
+            models.When(score__gte=MODERATE_FROM, then=models.Value(Tier.MODERATE)),
             default=models.Value(Tier.LOW),
         ),
         output_field=models.CharField(max_length=10, choices=Tier.choices),
@@ -168,6 +176,8 @@ class Rating(LockedCycleMixin, Audited):
         verbose_name=_("tier"),
     )
     note = models.TextField(_("note"), blank=True)
+
+    LOCKED_FIELDS = ("region_id", "cycle_id", "score", "note")
 
     class Meta:
         verbose_name = _("rating")
@@ -187,25 +197,6 @@ class Rating(LockedCycleMixin, Audited):
     def __str__(self):
         return f"{self.region} {self.cycle}: {self.score}"
 
-    def save(self, *args, **kwargs):
-        if self._changed_from_database():
-            self.ensure_editable()
-        super().save(*args, **kwargs)
-
-    def _changed_from_database(self):
-        if self._state.adding or self.pk is None:
-            return True
-        old = Rating._base_manager.filter(pk=self.pk).values("region_id", "cycle_id", "score", "note").first()
-        return old != {"region_id": self.region_id, "cycle_id": self.cycle_id, "score": self.score, "note": self.note}
-
     @property
     def tier_label(self):
         return Rating.Tier(self.tier).label if self.tier else ""
-
-    @staticmethod
-    def tier_for(score):
-        if score >= 7:
-            return Rating.Tier.HIGH
-        if score >= 4:
-            return Rating.Tier.MODERATE
-        return Rating.Tier.LOW

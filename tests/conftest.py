@@ -6,7 +6,7 @@ from django.test import Client
 from django.utils import translation
 
 from tests import factories
-from tracker.roles import sync_groups
+from tracker.ops.roles import sync_groups
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ import itertools
 
 from ratings.models import Cycle, Rating, Region
 from tracker.models import Evidence, Organization, Participation, Project, Source
+from tracker.status import history
 
 _counter = itertools.count(1)
 
@@ -26,8 +27,8 @@ def make_cycle(number, **fields):
         "title": f"Edition {number}",
     }
     defaults.update(fields)
-    cycle, _ = Cycle.objects.get_or_create(number=number, defaults=defaults)
-    return cycle
+    cycle = Cycle.objects.filter(number=number).first()
+    return cycle or history.save_cycle(Cycle(number=number, **defaults))
 
 
 def make_cycles(count=3):
@@ -70,7 +71,7 @@ def make_project(region, first_cycle, reference=None, **fields):
         "sector": Project.Sector.LOGISTICS,
     }
     defaults.update(fields)
-    return Project.objects.create(region=region, first_cycle=first_cycle, **defaults)
+    return history.create_project(Project(region=region, first_cycle=first_cycle, **defaults))
 
 
 def add_partner(project, organization, role=Participation.Role.INVESTOR):

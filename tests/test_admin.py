@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.factories import add_evidence, add_partner, make_organization, make_project, make_rating, make_region, make_source
 from tracker.models import Project, StatusChange
+from tracker.status import history
 
 S = Project.Status
 pytestmark = pytest.mark.django_db
@@ -206,7 +207,7 @@ def test_rating_form_shows_the_cycle_facts_next_to_the_score(editor_client, seed
     from tracker.models import Evidence
 
     add_evidence(seeded, cycles[2], kind=Evidence.Kind.RESULT)
-    seeded.record_status(S.LAUNCHED, cycles[2])
+    history.append_status_change(seeded, S.LAUNCHED, cycles[2])
     editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     html = editor_client.get(reverse("admin:ratings_rating_change", args=[rating.pk])).content.decode()
     assert "result: 1" in html

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import add_evidence, add_partner, make_organization, make_project, make_rating, make_region, make_source
+from tracker.status import history
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def grow(cycles, n, start):
         project = make_project(region, cycles[0], reference=f"QRY-{i:03d}")
         add_partner(project, make_organization(f"Org {i}"))
         add_evidence(project, cycles[1], source=source)
-        project.record_status("stalled", cycles[1])
+        history.append_status_change(project, "stalled", cycles[1])
 
 
 def counts(client):

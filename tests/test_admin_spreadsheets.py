@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import make_project
-from tracker.formats import FORMATS
+from tracker.spreadsheets.formats import FORMATS
 from tracker.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_blank_template_has_the_columns_and_one_example_row(editor_client, exten
     response = editor_client.get(reverse("admin:tracker_evidence_template", args=[extension]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    from tracker.formats import read_dataset
+    from tracker.spreadsheets.formats import read_dataset
 
     dataset = read_dataset(response.content, f"t.{extension}")
     assert dataset.headers[:3] == ["reference", "project", "cycle"]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from tests.factories import make_project
 from tracker.models import Project
+from tracker.status import history as status_history
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_admin_edit_records_who_and_old_and_new_values(editor_client, editor, cy
 
 def test_status_changes_and_creations_are_recorded(cycles, region):
     project = make_project(region, cycles[0], reference="AMU-002")
-    project.record_status("stalled", cycles[1])
+    status_history.append_status_change(project, "stalled", cycles[1])
     assert history(project)[0].action == "create"
     change = project.status_changes.order_by("-id").first()
     assert history(change)[0].changes["status"] == [None, "stalled"]

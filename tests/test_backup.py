@@ -9,8 +9,9 @@ from django.db import connection
 
 from tests.factories import add_evidence, make_cycles, make_project, make_rating, make_region
 from ratings.models import Cycle
-from tracker.backup import fingerprint
+from tracker.ops.backup import fingerprint
 from tracker.models import Project
+from tracker.status import history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +23,7 @@ def data(db):
     make_rating(region, three, 9)
     project = make_project(region, one, reference="AMU-001")
     add_evidence(project, two)
-    project.record_status("launched", two)
+    history.append_status_change(project, "launched", two)
     return region
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from tests.factories import add_evidence, make_project, make_rating, make_source
 from tracker.models import Evidence
+from tracker.status import history
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,7 +51,7 @@ def data(cycles, region):
     source = make_source("Рейтинг, третий выпуск")
     bridge = make_project(region, one, reference="AMU-901", title_ru="Мост через Амур", title_en="Amur bridge", sector="transport")
     e = add_evidence(bridge, two, kind=Evidence.Kind.RESULT, source=source, summary="The bridge opened.")
-    bridge.record_status("launched", two, evidence=e)
+    history.append_status_change(bridge, "launched", two, evidence=e)
     make_project(region, two, reference="AMU-002", title_ru="Угольный конвейер", title_en="Coal conveyor", sector="mining")
     make_project(region, three, reference="AMU-003", title_ru="Завод", title_en="Plant", sector="machinery")
 

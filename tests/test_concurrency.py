@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_project
+from tracker.status import history
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -64,8 +65,9 @@ SCRIPT = textwrap.dedent(
     from django.db import connection, connections
     from ratings.models import Cycle, Region
     from tracker.models import Evidence, Project, Source
+    from tracker.status import history
 
-    cycle = Cycle.objects.create(number=1, period_end="2023-05-31")
+    cycle = history.save_cycle(Cycle(number=1, period_end="2023-05-31"))
     region = Region.objects.create(name_ru="Амурская область", name_en="Amur", slug="amur", iso_code="RU-AMU")
     source = Source.objects.create(title="S", kind="other")
     errors = []
@@ -73,11 +75,11 @@ SCRIPT = textwrap.dedent(
     def writer(n):
         try:
             for i in range(25):
-                project = Project.objects.create(
+                project = history.create_project(Project(
                     reference=f"T{n}-{i:03d}", title_ru="x", region=region, sector="other", first_cycle=cycle
-                )
+                ))
                 Evidence.objects.create(project=project, cycle=cycle, kind="effort", summary="s", source=source)
-                project.record_status("stalled", cycle)
+                history.append_status_change(project, "stalled", cycle)
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(repr(error))
         finally:

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 import tablib
 
-from tracker.formats import SpreadsheetError, read_dataset
+from tracker.spreadsheets.formats import SpreadsheetError, read_dataset
 
 PROJECTS = [["reference", "title_ru", "announced_on", "amount"], ["AMU-001", "Мост", datetime.date(2025, 6, 1), 1500.5]]
 
@@ -112,7 +112,7 @@ def test_windows_1252_text_still_reads_without_an_error():
 
 
 def test_csv_apostrophe_before_a_formula_character_is_removed_on_import():
-    from tracker.widgets import TextWidget
+    from tracker.spreadsheets.widgets import TextWidget
 
     dataset = read_dataset(b"title\n'=SUM(A1)\n'plain\n", "f.csv")
     assert [TextWidget().clean(row[0]) for row in dataset] == ["=SUM(A1)", "'plain"]
@@ -145,7 +145,7 @@ def test_files_saved_by_libreoffice_keep_their_columns(name):
 @pytest.mark.parametrize("name", ["lo_projects.ods", "lo_projects.xlsx"])
 def test_libreoffice_file_imports_with_the_row_that_lacks_a_sector_reported(name, cycles, region):
     from tracker.models import Project
-    from tracker.spreadsheets import import_datasets
+    from tracker.spreadsheets.importer import import_datasets
 
     report = import_datasets([("projects", read_dataset((FILES / name).read_bytes(), name))])
     assert [(p.row, p.column) for p in report.problems] == [(3, "sector")]

@@ -4,12 +4,15 @@ after a write, never to signed-in users, per language."""
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import make_cycles, make_project, make_region
-from tracker import pagecache
+from tracker.pages import cache as pagecache
 from tracker.models import Project
-from tracker.spreadsheets import import_datasets, read_dataset
+from tracker.spreadsheets.importer import import_datasets, read_dataset
+from tracker.status import history
 
 pytestmark = pytest.mark.django_db
 
@@ -37,18 +40,33 @@ def test_second_request_is_served_from_the_cache(client, cache_on, data):
     assert first.content == second.content
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_write_is_visible_on_the_next_request(client, cache_on, data):
     cycles, region, project = data
     url = reverse("tracker:project_detail", args=["AMU-001"])
     client.get(url)
     before = pagecache.data_version()
-    project.record_status(Project.Status.LAUNCHED, cycles[2])
+    history.append_status_change(project, Project.Status.LAUNCHED, cycles[2])
     assert pagecache.data_version() > before
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert b"status-launched" in response.content
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_version_is_raised_once_per_transaction_after_it_commits(data):
+    cycles, region, project = data
+    before = pagecache.data_version()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        history.append_status_change(project, Project.Status.STALLED, cycles[1])
+        make_project(region, cycles[2], reference="AMU-002")
+        assert pagecache.data_version() == before  # not yet: the writes are not committed
+    raised = [q for q in queries if "tracker_dataversion" in q["sql"] and q["sql"].startswith("UPDATE")]
+    assert len(raised) == 1
+    assert pagecache.data_version() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_bulk_import_raises_the_data_version(client, cache_on, data):
     url = reverse("tracker:project_list")
     client.get(url)

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from tests.factories import add_evidence, add_partner, make_organization, make_project, make_rating, make_source
 from tracker.models import Evidence, Project
+from tracker.status import history
 
 S = Project.Status
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def world(cycles, region):
     bridge = make_project(region, one, reference="AMU-901", title_ru="Мост Благовещенск – Хэйхэ", title_en="Blagoveshchensk–Heihe bridge", sector="transport", amount=100, currency="USD")
     add_partner(bridge, heihe)
     e = add_evidence(bridge, two, kind=Evidence.Kind.RESULT, occurred_on=datetime.date(2023, 7, 1), source=source, summary="The bridge opened to traffic.")
-    bridge.record_status(S.LAUNCHED, two, evidence=e)
+    history.append_status_change(bridge, S.LAUNCHED, two, evidence=e)
     conveyor = make_project(region, two, reference="AMU-002", title_ru="Угольный конвейер", title_en="Coal conveyor", sector="mining")
     add_evidence(conveyor, three, kind=Evidence.Kind.FOLLOW_UP, source=source, summary="No news of the conveyor.")
     make_project(region, three, reference="AMU-003", title_ru="<script>alert(1)</script> Завод", title_en="Plant", sector="machinery")
@@ -180,7 +181,7 @@ def test_queries_per_page_do_not_grow_with_the_number_of_rows(client, world, reg
         project = make_project(region, cycles[1], reference=f"MOR-{i:03d}")
         add_partner(project, make_organization(f"Partner {i}"))
         add_evidence(project, cycles[2], source=source)
-        project.record_status(S.STALLED, cycles[2])
+        history.append_status_change(project, S.STALLED, cycles[2])
     world["heihe"].participations.create(project=Project.objects.get(reference="MOR-001"), role="investor")
     after = {url: _queries(client, url) for url in urls}
     assert after == before

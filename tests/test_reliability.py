@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests.factories import make_project
-from tracker.backup import fingerprint
+from tracker.ops.backup import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db

@@ -10,10 +10,11 @@ from django.core.management import call_command
 
 from ratings.models import Cycle, Rating, Region
 from tests.factories import add_evidence, add_partner, make_cycles, make_organization, make_project, make_rating, make_region, make_source
-from tracker.formats import BY_EXTENSION
+from tracker.spreadsheets.formats import BY_EXTENSION
 from tracker.models import Evidence, Organization, Participation, Project, Source, StatusChange
-from tracker.resources import DATASETS
-from tracker.spreadsheets import import_datasets, read_dataset
+from tracker.spreadsheets.resources import DATASETS
+from tracker.spreadsheets.importer import import_datasets, read_dataset
+from tracker.status import history
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +37,8 @@ def build_dataset():
     e1 = add_evidence(bridge, two, kind=Evidence.Kind.RESULT, occurred_on=datetime.date(2023, 7, 1), source=source, reference="AMU-901-E1", summary="+Opened; \"quoted\", comma")
     no_url = make_source("News item without a link", kind="media")
     add_evidence(port, three, kind=Evidence.Kind.CONTRADICTION, source=no_url, reference="KRM-001-E1", summary="Denied.\nSecond line", attribution="according to Reuters")
-    bridge.record_status(Project.Status.LAUNCHED, two, effective_on=datetime.date(2023, 7, 1), evidence=e1)
-    port.record_status(Project.Status.STALLED, three)
+    history.append_status_change(bridge, Project.Status.LAUNCHED, two, effective_on=datetime.date(2023, 7, 1), evidence=e1)
+    history.append_status_change(port, Project.Status.STALLED, three)
 
 
 def export_all(extension):

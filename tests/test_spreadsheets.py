@@ -8,7 +8,7 @@ import pytest
 from ratings.models import Region
 from tests.factories import make_project, make_source
 from tracker.models import Project
-from tracker.spreadsheets import SpreadsheetError, import_datasets, read_dataset
+from tracker.spreadsheets.importer import SpreadsheetError, import_datasets, read_dataset
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,12 @@ from django.db import transaction
 
 from ratings.models import Cycle
 from tests.factories import make_cycle, make_project, make_region
-from tracker import paths, synthetic
+from tracker.ops import synthetic
+from tracker.status import letters as paths
 from tracker.models import Evidence, Project, StatusChange
-from tracker.queries import history_status_at_end_of
+from tracker.status.unresolved import history_status_at_end_of
+from tracker.status import history
+from tracker.status.unresolved import status_projects
 
 pytestmark = pytest.mark.django_db
 STATUSES = [s.value for s in Project.Status]
@@ -34,16 +37,16 @@ def assert_paths_match_history():
     previous = None
     for cycle in cycles:
         end = by_history(cycle)
-        stored = dict(Project.objects.with_status_at_end(cycle).values_list("reference", "status_at_end"))
+        stored = dict(status_projects().with_status_at_end(cycle).values_list("reference", "status_at_end"))
         assert stored == end, f"cycle {cycle.numeral}"
         if previous is not None:
             firsts = dict(Project.objects.values_list("reference", "first_cycle__number"))
             earlier = {r for r in end if firsts[r] < cycle.number and previous.get(r) in Project.UNFINISHED}
             expected_unresolved = {r for r in earlier if end[r] in Project.UNFINISHED}
             expected_resolved = earlier - expected_unresolved
-            assert set(Project.objects.unresolved_in(cycle).values_list("reference", flat=True)) == expected_unresolved
-            assert set(Project.objects.resolved_in(cycle).values_list("reference", flat=True)) == expected_resolved
-            assert set(Project.objects.unfinished_at_start_of(cycle).values_list("reference", flat=True)) == earlier
+            assert set(status_projects().unresolved_in(cycle).values_list("reference", flat=True)) == expected_unresolved
+            assert set(status_projects().resolved_in(cycle).values_list("reference", flat=True)) == expected_resolved
+            assert set(status_projects().unfinished_at_start_of(cycle).values_list("reference", flat=True)) == earlier
         previous = end
     for project in Project.objects.select_related("first_cycle"):
         assert project.first_number == project.first_cycle.number
@@ -66,23 +69,23 @@ def test_random_histories_give_the_same_answers_from_paths_and_history():
     for _round in range(120):
         project = rng.choice(projects)
         cycle = rng.choice([c for c in cycles if c.number >= project.first_cycle.number])
-        project.record_status(rng.choice(STATUSES), cycle, effective_on=random_day(rng, cycle))
+        history.append_status_change(project, rng.choice(STATUSES), cycle, effective_on=random_day(rng, cycle))
     assert_paths_match_history()
 
     # A new cycle: paths grow by one letter, the statuses carry over.
     cycles.append(make_cycle(4))
     assert_paths_match_history()
     for project in rng.sample(projects, 15):
-        project.record_status(rng.choice(STATUSES), cycles[-1])
+        history.append_status_change(project, rng.choice(STATUSES), cycles[-1])
     assert_paths_match_history()
 
     # Deleting changes (superusers only in the admin) and correcting the first cycle.
     for change in rng.sample(list(StatusChange.objects.filter(is_initial=False)), 10):
-        change.delete()
+        history.delete_status_change(change)
     moved = projects[0]
     moved.refresh_from_db()
     moved.first_cycle = cycles[0]
-    moved.save()
+    history.save_project(moved)
     assert_paths_match_history()
 
 
@@ -90,16 +93,16 @@ def test_renumbering_a_cycle_rewrites_the_paths():
     region = make_region()
     one, two = make_cycle(1), make_cycle(2, period_start=None, period_end=None, published_on=None)
     project = make_project(region, one, reference="REN-001")
-    project.record_status(Project.Status.LAUNCHED, two)
+    history.append_status_change(project, Project.Status.LAUNCHED, two)
     two.number = 5
-    two.save()
+    history.save_cycle(two)
     project.refresh_from_db()
     assert project.status_path == "aaaal"
     assert_paths_match_history()
 
 
 def test_projects_imported_in_bulk_get_their_paths(tmp_path):
-    from tracker.spreadsheets import import_datasets, read_dataset
+    from tracker.spreadsheets.importer import import_datasets, read_dataset
 
     region = make_region(iso_code="RU-AMU")
     make_cycle(1), make_cycle(2), make_cycle(3)
@@ -165,14 +168,14 @@ def test_sync_command_repairs_a_stale_path(capsys):
 def test_page_figures_match_the_report_figures():
     """attach_follow_up (pages) and with_follow_up (exports, the command line, the
     worklist) give the same follow-up figures."""
-    from tracker.queries import attach_follow_up
+    from tracker.status.unresolved import attach_follow_up
 
     synthetic.generate(400, seed=11)
     for number in (3, 6, 10):
         cycle = Cycle.objects.get(number=number)
-        report = list(Project.objects.unresolved_report(cycle))
+        report = list(status_projects().unresolved_report(cycle))
         assert report, number
-        again = attach_follow_up(list(Project.objects.filter(pk__in=[p.pk for p in report]).with_cycle_statuses(cycle)), cycle)
+        again = attach_follow_up(list(status_projects(Project.objects.filter(pk__in=[p.pk for p in report])).with_cycle_statuses(cycle)), cycle)
         names = ["age", "last_evidence_on", "silent", "silent_cycles", "last_progress_on", "suggested_status", "status_at_end"]
         expected = {p.pk: tuple(getattr(p, n) for n in names) for p in report}
         found = {p.pk: tuple(getattr(p, n) for n in names) for p in again}

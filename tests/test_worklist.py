@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from tests.factories import make_cycle, make_project
 from tracker.models import Evidence, Project
+from tracker.status import history
 
 S = Project.Status
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def pending(cycles, region, open_cycle):
     big = make_project(region, two, reference="AMU-002", amount=500, currency="USD")
     small = make_project(region, two, reference="AMU-003", amount=1, currency="USD")
     done = make_project(region, two, reference="AMU-004")
-    done.record_status(S.LAUNCHED, three)
+    history.append_status_change(done, S.LAUNCHED, three)
     return old, big, small
 
 
@@ -36,7 +37,7 @@ def test_worklist_lists_earlier_unfinished_projects_by_age_and_amount(editor_cli
 
 def test_reviewing_saves_evidence_and_status_together_and_the_project_leaves(editor_client, editor, pending, open_cycle):
     old = pending[0]
-    from tracker.worklist import editorial_source
+    from tracker.admin.worklist import editorial_source
 
     response = editor_client.post(
         reverse("admin:tracker_project_review", args=[old.pk]),
@@ -53,7 +54,7 @@ def test_reviewing_saves_evidence_and_status_together_and_the_project_leaves(edi
 
 def test_a_failing_review_saves_neither_evidence_nor_status(editor_client, pending, open_cycle):
     old = pending[0]
-    from tracker.worklist import editorial_source
+    from tracker.admin.worklist import editorial_source
 
     response = editor_client.post(
         reverse("admin:tracker_project_review", args=[old.pk]),

@@ -8,7 +8,10 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Follow-up tracker")
 
     def ready(self):
-        from . import pagecache, security, signals  # noqa: F401 (connect their receivers)
-        from .sqlite import install_unicode_like
+        from .ops import security  # noqa: F401 (connects the login throttle)
+        from .ops.sqlite import install_unicode_like
+        from .pages import cache
+
+        cache.connect()
 
         connection_created.connect(install_unicode_like, dispatch_uid="tracker_unicode_like")

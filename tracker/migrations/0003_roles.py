@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from tracker.roles import sync_groups_in_migration
+from tracker.ops.roles import sync_groups_in_migration
 
 
 def remove_roles(apps, schema_editor):
-    from tracker.roles import EDITORS, RESEARCHERS
+    from tracker.ops.roles import EDITORS, RESEARCHERS
 
     apps.get_model("auth", "Group").objects.filter(name__in=[EDITORS, RESEARCHERS]).delete()
 

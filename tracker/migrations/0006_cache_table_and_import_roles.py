@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.db import migrations
 
-from tracker.roles import sync_groups_in_migration
+from tracker.ops.roles import sync_groups_in_migration
 
 
 def create_cache_table(apps, schema_editor):

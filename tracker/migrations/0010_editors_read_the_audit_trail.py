@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from tracker.roles import sync_groups_in_migration
+from tracker.ops.roles import sync_groups_in_migration
 
 
 class Migration(migrations.Migration):

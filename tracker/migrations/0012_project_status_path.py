@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from tracker import paths
+from tracker.status import letters as paths
 
 
 def fill_paths(apps, schema_editor):

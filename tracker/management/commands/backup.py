@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from tracker.backup import BackupError, backup, fingerprint
+from tracker.ops.backup import BackupError, backup, fingerprint
 
 
 class Command(BaseCommand):

@@ -20,10 +20,11 @@ from django.db.models import Count
 from django.test import Client, override_settings
 
 from ratings.models import Cycle, Region
-from tracker import synthetic
-from tracker.formats import CSV
+from tracker.ops import synthetic
+from tracker.spreadsheets.formats import CSV
 from tracker.models import Evidence, Project
-from tracker.resources import EvidenceResource, ProjectResource
+from tracker.status.unresolved import status_projects
+from tracker.spreadsheets.resources import EvidenceResource, ProjectResource
 
 from .benchmark_import import peak_memory_mb
 
@@ -102,16 +103,16 @@ class Command(BaseCommand):
     def unresolved(self, size, runs):
         cycle = Cycle.objects.order_by("-number").first()
         ids, times = self.timed(
-            lambda: list(Project.objects.unresolved_ordered(cycle).values_list("pk", flat=True)), runs
+            lambda: list(status_projects().unresolved_ordered(cycle).values_list("pk", flat=True)), runs
         )
         self.emit(
             figure="unresolved_computation_ms", projects=size, cycle=cycle.numeral, unresolved=len(ids),
             what="every unresolved project of the latest cycle, in report order",
             p50=round(statistics.median(times), 1), max=round(max(times), 1),
         )
-        count, times = self.timed(lambda: Project.objects.unresolved_in(cycle).count(), runs)
+        count, times = self.timed(lambda: status_projects().unresolved_in(cycle).count(), runs)
         self.emit(figure="unresolved_count_ms", projects=size, unresolved=count, p50=round(statistics.median(times), 1))
-        rows, times = self.timed(lambda: list(Project.objects.unresolved_report(cycle)[:50]), runs)
+        rows, times = self.timed(lambda: list(status_projects().unresolved_report(cycle)[:50]), runs)
         self.emit(
             figure="unresolved_report_first_50_ms", projects=size, what="first 50 rows with follow-up figures",
             p50=round(statistics.median(times), 1),

@@ -16,10 +16,10 @@ from django.db import connection, transaction
 from import_export import fields, resources, widgets
 
 from ratings.models import Cycle, Region
-from tracker.formats import CSV
+from tracker.spreadsheets.formats import CSV
 from tracker.models import Evidence, Project, Source
-from tracker.resources import EvidenceResource
-from tracker.spreadsheets import import_datasets, read_dataset
+from tracker.spreadsheets.resources import EvidenceResource
+from tracker.spreadsheets.importer import import_datasets, read_dataset
 
 KINDS = [k.value for k in Evidence.Kind]
 COLUMNS = ["reference", "project", "cycle", "date", "date_precision", "kind", "summary", "source", "locator", "attribution"]

@@ -3,7 +3,7 @@ import secrets
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 
-from tracker.roles import EDITORS
+from tracker.ops.roles import EDITORS
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.formats import BY_EXTENSION, FORMATS
-from tracker.resources import DATASETS
+from tracker.spreadsheets.formats import BY_EXTENSION, FORMATS
+from tracker.spreadsheets.resources import DATASETS
 
 
 class Command(BaseCommand):

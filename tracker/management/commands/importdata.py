@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.context import acting
-from tracker.resources import DATASETS
-from tracker.spreadsheets import SpreadsheetError, import_datasets, read_dataset
+from tracker.spreadsheets.resources import DATASETS
+from tracker.spreadsheets.importer import SpreadsheetError, import_datasets, read_dataset
 
 
 class Progress:

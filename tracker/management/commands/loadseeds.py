@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.context import acting
-from tracker.resources import DATASETS
-from tracker.spreadsheets import import_datasets, read_dataset
+from tracker.spreadsheets.resources import DATASETS
+from tracker.spreadsheets.importer import import_datasets, read_dataset
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.backup import BackupError, fingerprint, restore
+from tracker.ops.backup import BackupError, fingerprint, restore
 
 
 class Command(BaseCommand):

@@ -3,7 +3,8 @@ import sys
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from tracker.models import Project, recomputed_status_paths, sync_status_paths
+from tracker.models import Project
+from tracker.status.history import recomputed_status_paths, sync_status_paths
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker import synthetic
+from tracker.ops import synthetic
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from ratings.models import Cycle
-from tracker.models import Project
+from tracker.status.unresolved import status_projects
 
 COLUMNS = [
     "reference",
@@ -20,7 +20,7 @@ COLUMNS = [
 
 
 def report_rows(cycle):
-    for project in Project.objects.unresolved_report(cycle):
+    for project in status_projects().unresolved_report(cycle):
         yield {
             "reference": project.reference,
             "region": project.region.name,

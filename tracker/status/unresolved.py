@@ -1,6 +1,6 @@
 """The core computation: which earlier unfinished announcements remained unresolved.
 
-Definitions (DESIGN.md), for a cycle C ordered by number:
+Definitions (README "Unresolved"), for a cycle C ordered by number:
 
 - status at the end of C: the status of the project's latest status change whose cycle is
   C or earlier — latest by cycle number, then later effective date (a change without a date
@@ -11,25 +11,26 @@ Definitions (DESIGN.md), for a cycle C ordered by number:
 - remained unresolved in C: unfinished at the start of C and still unfinished at the end of C.
 - resolved in C: unfinished at the start of C, launched or dropped at the end of C.
 
-Statuses at the end of a cycle are read from `Project.status_path` (tracker/paths.py): one
+Statuses at the end of a cycle are read from `Project.status_path` (tracker/status/letters.py): one
 letter per cycle, derived from the history and rewritten whenever it changes. Every method
 adds expressions to one SQL statement, so a report costs one query whatever the number of
 projects, reads no other table, and gives the same answer on SQLite and PostgreSQL.
 """
 
-import datetime
-
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Subquery, Value, When
+from django.db.models import Case, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Substr
 
-from . import paths
+from ratings.models import Cycle
+from tracker.models import Evidence, Project, StatusChange
+from tracker.models.projects import ProjectQuerySet
+
+from . import letters as paths
+from .silence import cutoff_for, suggested_status, suggested_status_expression
 
 
 def _changes_up_to(number, *, inclusive):
-    from .models import StatusChange
-
     changes = StatusChange.objects.filter(project=OuterRef("pk"))
     if inclusive:
         changes = changes.filter(cycle__number__lte=number)
@@ -87,14 +88,9 @@ def status_from_letter(letter):
     )
 
 
-def years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+class StatusQuerySet(ProjectQuerySet):
+    """Projects read by their statuses at the end of cycles: the core computation."""
 
-
-class ProjectQuerySet(models.QuerySet):
     def _with_letters(self, *numbers):
         """Alias `_end_<n>`: the path letter for the end of cycle n (not selected)."""
         qs = self
@@ -103,10 +99,6 @@ class ProjectQuerySet(models.QuerySet):
             if name not in qs.query.annotations:
                 qs = qs.alias(**{name: letter_at(number)})
         return qs
-
-    def first_reported_before(self, cycle):
-        """Earlier news for `cycle`: first reported in an earlier cycle."""
-        return self.filter(first_cycle__number__lt=cycle.number)
 
     def with_status_at_end(self, cycle):
         """Annotate `status_at_end`: the status at the end of `cycle`."""
@@ -158,14 +150,8 @@ class ProjectQuerySet(models.QuerySet):
           TRACKER_STALL_AFTER_SILENT_CYCLES silent cycles; otherwise the status at the end
           of C. A suggestion; it never changes data.
         """
-        from .models import Evidence, Project
-
         stall_after = stall_after or settings.TRACKER_STALL_AFTER_SILENT_CYCLES
-        drop_after_years = drop_after_years or settings.TRACKER_DROP_AFTER_YEARS
-        cutoff = years_before(cycle.period_end or datetime.date.today(), drop_after_years)
-
-        from ratings.models import Cycle
-
+        cutoff = cutoff_for(cycle, drop_after_years)
         # Cycles by id, so that the subqueries below read evidence_project_cycle_idx alone.
         numbers = dict(Cycle.objects.filter(number__lte=cycle.number).values_list("pk", "number"))
         evidence = Evidence.objects.filter(project=OuterRef("pk"), cycle_id__in=list(numbers))
@@ -196,14 +182,7 @@ class ProjectQuerySet(models.QuerySet):
                 Subquery(dated.order_by("occurred_on").values("occurred_on")[:1]),
             ),
         )
-        return qs.annotate(
-            suggested_status=Case(
-                When(last_progress_on__lt=cutoff, then=Value(Project.Status.DROPPED)),
-                When(silent_cycles__gte=stall_after, then=Value(Project.Status.STALLED)),
-                default=F("status_at_end"),
-                output_field=models.CharField(),
-            )
-        )
+        return qs.annotate(suggested_status=suggested_status_expression(cutoff, stall_after))
 
     # Oldest first (the lowest first cycle), then largest, then by reference; served by
     # project_report_order_idx.
@@ -222,16 +201,11 @@ class ProjectQuerySet(models.QuerySet):
         return qs.order_by(*self.REPORT_ORDER)
 
 
-def suggested_status(status_at_end, last_progress_on, silent_cycles, cutoff, stall_after):
-    """The silence policy of `ProjectQuerySet.with_follow_up`, for figures worked out in
-    Python (`attach_follow_up`); the two are checked against each other by the tests."""
-    from .models import Project
-
-    if last_progress_on is not None and last_progress_on < cutoff:
-        return Project.Status.DROPPED
-    if silent_cycles >= stall_after:
-        return Project.Status.STALLED
-    return status_at_end
+def status_projects(queryset=None):
+    """`queryset` (default: every project) as a StatusQuerySet, whose methods chain:
+    `status_projects().first_reported_before(cycle).unresolved_in(cycle)`."""
+    queryset = Project.objects.all() if queryset is None else queryset
+    return StatusQuerySet(model=Project, query=queryset.query.chain(), using=queryset.db)
 
 
 def attach_follow_up(projects, cycle):
@@ -239,14 +213,8 @@ def attach_follow_up(projects, cycle):
     `status_at_end`) the figures `with_follow_up` annotates, from one grouped query over
     their evidence. Building `with_follow_up`'s SQL costs more than running it for a
     page, so pages use this."""
-    from django.db.models import Count, Max, Min, Q
-
-    from ratings.models import Cycle
-
-    from .models import Evidence
-
     stall_after = settings.TRACKER_STALL_AFTER_SILENT_CYCLES
-    cutoff = years_before(cycle.period_end or datetime.date.today(), settings.TRACKER_DROP_AFTER_YEARS)
+    cutoff = cutoff_for(cycle)
     numbers = dict(Cycle.objects.filter(number__lte=cycle.number).values_list("pk", "number"))
     rows = (
         Evidence.objects.filter(project_id__in=[p.pk for p in projects], cycle_id__in=list(numbers))
@@ -256,18 +224,17 @@ def attach_follow_up(projects, cycle):
             last_on=Max("occurred_on"),
             first_on=Min("occurred_on"),
             last_result_on=Max("occurred_on", filter=Q(kind=Evidence.Kind.RESULT)),
-            n=Count("id"),
         )
     )
     figures = {}
     for row in rows:
-        found = figures.setdefault(row["project_id"], {"last_on": None, "first_on": None, "last_result_on": None, "cycles": set()})
+        found = figures.setdefault(row["project_id"], _no_figures())
         found["cycles"].add(numbers[row["cycle_id"]])
         for key, pick in (("last_on", max), ("first_on", min), ("last_result_on", max)):
             if row[key] is not None:
                 found[key] = row[key] if found[key] is None else pick(found[key], row[key])
     for project in projects:
-        found = figures.get(project.pk, {"last_on": None, "first_on": None, "last_result_on": None, "cycles": set()})
+        found = figures.get(project.pk) or _no_figures()
         project.age = cycle.number - project.first_number
         project.last_evidence_on = found["last_on"]
         project.silent = cycle.number not in found["cycles"]
@@ -277,3 +244,7 @@ def attach_follow_up(projects, cycle):
             project.status_at_end, project.last_progress_on, project.silent_cycles, cutoff, stall_after
         )
     return projects
+
+
+def _no_figures():
+    return {"last_on": None, "first_on": None, "last_result_on": None, "cycles": set()}

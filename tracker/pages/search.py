@@ -3,19 +3,19 @@
 PostgreSQL: full-text search with the `russian` configuration (Russian words are
 stemmed; Latin-script words go through the English stemmer), backed by GIN indexes
 (migration tracker 0009). SQLite: substring matching that folds Cyrillic case too (see
-tracker/sqlite.py), with every word required.
+tracker/ops/sqlite.py), with every word required.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
+from tracker.models import Evidence, Participation
+
 CONFIG = "russian"
 
 
 def search_projects(queryset, text):
-    from .models import Evidence, Participation
-
     text = (text or "").strip()
     if not text:
         return queryset

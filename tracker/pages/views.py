@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from ratings.models import Cycle, Rating, Region
 
+from tracker.models import Evidence, Organization, Participation, Project, StatusChange
+from tracker.spreadsheets.formats import BY_EXTENSION
+from tracker.spreadsheets.resources import ProjectResource
+from tracker.status.unresolved import attach_follow_up, status_projects
+
 from . import charts, stats
+from .cache import cached_page
 from .filters import ProjectFilter
-from .formats import BY_EXTENSION
-from .models import Evidence, Organization, Participation, Project, StatusChange
-from .pagecache import cached_page
-from .queries import attach_follow_up
-from .resources import ProjectResource
 
 PAGE_SIZE = 50
 #: Projects listed per status (and unresolved) on a region's page; the rest are a link away.
@@ -96,7 +97,7 @@ def report_page(request, projects, cycle, size=PAGE_SIZE):
         request.GET.get("page") if request else 1
     )
     ids = list(page.object_list)
-    found = Project.objects.filter(pk__in=ids).with_cycle_statuses(cycle).select_related("region", "first_cycle")
+    found = status_projects().filter(pk__in=ids).with_cycle_statuses(cycle).select_related("region", "first_cycle")
     by_id = {p.pk: p for p in found} if ids else {}
     return page, attach_follow_up([by_id[pk] for pk in ids], cycle)
 
@@ -156,7 +157,7 @@ def overview(request):
 
 @public_page
 def project_list(request):
-    queryset = Project.objects.all()
+    queryset = status_projects()
     filters = ProjectFilter(request.GET, queryset=queryset)
     projects = list_projects(filters.qs)
     extension = request.GET.get("export")
@@ -186,7 +187,7 @@ def unresolved_dataset(projects):
 @public_page
 def unresolved(request):
     cycle = chosen_cycle(request)
-    filters = ProjectFilter(request.GET, queryset=Project.objects.all())
+    filters = ProjectFilter(request.GET, queryset=status_projects())
     extension = request.GET.get("export")
     if extension in EXPORT_FORMATS:
         projects = filters.qs.unresolved_report(cycle)
@@ -253,7 +254,7 @@ def region_detail(request, slug):
         status: (now.get(status, 0), list(region.projects.filter(status=status).order_by("reference")[:REGION_LIST]))
         for status in Project.Status
     }
-    unresolved_page, unresolved_rows = report_page(None, Project.objects.filter(region=region), cycle, REGION_LIST)
+    unresolved_page, unresolved_rows = report_page(None, status_projects().filter(region=region), cycle, REGION_LIST)
     context = {
         "region": region,
         "cycle": cycle,

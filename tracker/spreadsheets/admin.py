@@ -17,7 +17,7 @@ from audit.context import acting
 from import_export.forms import ImportForm
 
 from .formats import BY_EXTENSION, FORMATS, SpreadsheetError, check_size
-from .spreadsheets import plain_message
+from .importer import plain_message
 
 
 class SpreadsheetImportForm(ImportForm):

@@ -1,35 +1,16 @@
 from django import forms
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from ratings.locks import LockedCycleAdminMixin, LockedCycleFormMixin
+from tracker.models import Evidence, Organization, Participation, Project, StatusChange
+from tracker.models.common import EditConflict
+from tracker.spreadsheets.admin import SpreadsheetAdmin
+from tracker.spreadsheets.resources import ParticipationResource, ProjectResource
+from tracker.status import history
 
-from .models import Evidence, Organization, Participation, Project, Source, StatusChange
-from .resources import (
-    EvidenceResource,
-    OrganizationResource,
-    ParticipationResource,
-    ProjectResource,
-    SourceResource,
-    StatusChangeResource,
-)
-from .spreadsheet_admin import SpreadsheetAdmin
-
-
-@admin.register(Organization)
-class OrganizationAdmin(SpreadsheetAdmin):
-    resource_classes = [OrganizationResource]
-    list_display = ["name", "name_en", "country", "kind"]
-    list_filter = ["kind", "country"]
-    search_fields = ["name", "name_en"]
-
-
-@admin.register(Source)
-class SourceAdmin(SpreadsheetAdmin):
-    resource_classes = [SourceResource]
-    list_display = ["title", "kind", "publisher", "published_on", "language"]
-    list_filter = ["kind", "language"]
-    search_fields = ["title", "publisher", "url"]
+from .forms import EvidenceForm
+from .worklist import WorklistViews
 
 
 class PartnerCountryFilter(admin.SimpleListFilter):
@@ -62,12 +43,6 @@ class ParticipationInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
-class EvidenceForm(LockedCycleFormMixin, forms.ModelForm):
-    class Meta:
-        model = Evidence
-        fields = "__all__"
-
-
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     form = EvidenceForm
@@ -85,7 +60,7 @@ class EvidenceInline(admin.StackedInline):
 
 
 class StatusChangeInline(admin.TabularInline):
-    """Existing changes are shown read-only; new rows are appended through record_status."""
+    """Existing changes are shown read-only; new rows are appended through history.append_status_change."""
 
     model = StatusChange
     extra = 0
@@ -125,11 +100,7 @@ class ProjectForm(forms.ModelForm):
         if self.instance.pk:
             stored = Project.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             if stored is not None and cleaned.get("version") != stored:
-                raise forms.ValidationError(
-                    _("Someone else saved this project after you opened it. Reload it to see their "
-                      "changes; yours were not saved."),
-                    code="conflict",
-                )
+                raise EditConflict()
         return cleaned
 
 
@@ -177,15 +148,17 @@ class ProjectAdmin(SpreadsheetAdmin):
     inlines = [ParticipationInline, EvidenceInline, StatusChangeInline]
 
     def get_urls(self):
-        from django.urls import path
-
-        from .worklist import WorklistViews
-
         views = WorklistViews(self)
         return [
             path("worklist/", self.admin_site.admin_view(views.list), name="tracker_project_worklist"),
             path("<int:object_id>/review/", self.admin_site.admin_view(views.review), name="tracker_project_review"),
         ] + super().get_urls()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            history.save_project(obj)
+        else:
+            history.create_project(obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is StatusChange:
@@ -207,7 +180,8 @@ class ProjectAdmin(SpreadsheetAdmin):
             if not inline_form.has_changed() or inline_form.instance.pk:
                 continue
             data = inline_form.cleaned_data
-            appended = project.record_status(
+            appended = history.append_status_change(
+                project,
                 data["status"],
                 data["cycle"],
                 effective_on=data.get("effective_on"),
@@ -218,59 +192,3 @@ class ProjectAdmin(SpreadsheetAdmin):
             formset.new_objects.append(appended)
 
 
-@admin.register(Evidence)
-class EvidenceAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
-    resource_classes = [EvidenceResource]
-    form = EvidenceForm
-    list_display = ["project", "cycle", "date_display", "kind", "source"]
-    list_filter = ["kind", "cycle", "source__kind"]
-    list_select_related = ["project", "cycle", "source"]
-    search_fields = ["summary", "reference", "project__reference", "project__title_ru", "project__title_en"]
-    autocomplete_fields = ["project", "source"]
-    readonly_fields = ["recorded_by", "recorded_at"]
-
-    @admin.display(description=_("date"), ordering="occurred_on")
-    def date_display(self, evidence):
-        return evidence.date_display
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(StatusChange)
-class StatusChangeAdmin(SpreadsheetAdmin):
-    """Status changes are appended here or on the project page, never edited."""
-
-    resource_classes = [StatusChangeResource]
-    list_display = ["project", "cycle", "status", "effective_on", "is_initial", "recorded_by", "recorded_at"]
-    list_filter = ["status", "cycle", "is_initial"]
-    list_select_related = ["project", "cycle", "recorded_by"]
-    search_fields = ["project__reference", "project__title_ru", "project__title_en", "note"]
-    autocomplete_fields = ["project", "evidence"]
-    fields = ["project", "cycle", "status", "effective_on", "evidence", "note"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Only a superuser: a mistaken record, or a whole project deleted with its history.
-        return request.user.is_superuser and obj is not None
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    def save_model(self, request, obj, form, change):
-        appended = obj.project.record_status(
-            obj.status,
-            obj.cycle,
-            effective_on=obj.effective_on,
-            evidence=obj.evidence,
-            note=obj.note,
-            by=request.user,
-        )
-        obj.pk = appended.pk
-        obj._state.adding = False

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ratings.models import Cycle, Region
 
+from tracker.models import Evidence, Organization, Participation, Project
+
 from .forms_html import QuickRenderer
-from .models import Evidence, Organization, Participation, Project
 from .search import search_projects
 
 

@@ -1,12 +1,16 @@
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from tracker.resources import CycleResource, RatingResource, RegionResource
-from tracker.spreadsheet_admin import SpreadsheetAdmin
+from ratings.models import Cycle, Rating, Region
+from tracker.models import Evidence
+from tracker.pages.stats import region_cycle_facts
+from tracker.spreadsheets.admin import SpreadsheetAdmin
+from tracker.spreadsheets.resources import CycleResource, RatingResource, RegionResource
+from tracker.status import history
 
 from .locks import LockedCycleAdminMixin, LockedCycleFormMixin
-from .models import Cycle, Rating, Region
 
 
 @admin.register(Region)
@@ -33,6 +37,9 @@ class CycleAdmin(SpreadsheetAdmin):
     @admin.display(description=_("published (locked)"), boolean=True, ordering="is_published")
     def locked(self, cycle):
         return cycle.is_published
+
+    def save_model(self, request, obj, form, change):
+        history.save_cycle(obj)
 
 
 class RatingForm(LockedCycleFormMixin, forms.ModelForm):
@@ -61,11 +68,6 @@ class RatingAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
     @admin.display(description=_("Facts of the cycle"))
     def cycle_facts(self, rating):
         """The scoring helper: the region's facts in this cycle, next to the score."""
-        from django.utils.html import format_html
-
-        from tracker.models import Evidence
-        from tracker.stats import region_cycle_facts
-
         if not rating or not rating.pk:
             return _("Save the rating once to see the region's facts for its cycle.")
         facts = region_cycle_facts(rating.region, rating.cycle)

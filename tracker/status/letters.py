@@ -3,23 +3,30 @@
 `Project.status_path` holds one letter per cycle number: position n (counted from 1) is
 the status at the end of cycle n — `a`nnounced, `s`talled, `l`aunched, `d`ropped — and
 `-` for cycles before the project was first reported. Every path runs to the highest cycle
-number (adding a cycle lengthens them all, `lengthen_all`), so a path "-as" reads: not
+number (adding a cycle lengthens them all, `history.cycles_changed`), so a path "-as" reads: not
 reported in I, announced at the end of II, stalled at the end of III.
 
-The path is derived from the status history (DESIGN: the latest change whose cycle is C
-or earlier, latest by cycle number, then later effective date — a change without one
-counts from the start of its cycle — then later record) and rewritten whenever that
-history changes (`Project._sync_status`). With it, "unresolved in C" is two letters of
-one column instead of two correlated subqueries per project.
+The path is derived from the status history (README "Statuses": the latest change whose
+cycle is C or earlier, latest by cycle number, then later effective date — a change
+without one counts from the start of its cycle — then later record) and rewritten by
+`tracker.status.history` whenever that history changes. With it, "unresolved in C" is
+two letters of one column instead of two correlated subqueries per project.
 """
 
 import datetime
 
-CODES = {"announced": "a", "stalled": "s", "launched": "l", "dropped": "d"}
+from tracker.models import Project
+
+CODES = {
+    Project.Status.ANNOUNCED: "a",
+    Project.Status.STALLED: "s",
+    Project.Status.LAUNCHED: "l",
+    Project.Status.DROPPED: "d",
+}
 STATUSES = {code: status for status, code in CODES.items()}
 UNREPORTED = "-"
-UNFINISHED_CODES = ("a", "s")
-RESOLVED_CODES = ("l", "d")
+UNFINISHED_CODES = tuple(CODES[status] for status in Project.UNFINISHED)
+RESOLVED_CODES = tuple(CODES[status] for status in Project.RESOLVED)
 
 
 def within_cycle_order(effective_on, pk):
@@ -49,29 +56,7 @@ def status_path(first_number, changes, length):
 
 def initial_path(first_number, length):
     """The path of a new project: announced from its first cycle on."""
-    return UNREPORTED * (first_number - 1) + CODES["announced"] * max(1, length - first_number + 1)
-
-
-def path_length():
-    """How long paths are: the highest cycle number."""
-    from ratings.models import Cycle
-
-    return Cycle.objects.order_by("-number").values_list("number", flat=True).first() or 1
-
-
-def lengthen_all(length):
-    """Lengthen every shorter path to `length`, repeating its last letter (a new cycle
-    starts with the statuses the previous one ended with)."""
-    from django.db.models import F
-    from django.db.models.functions import Concat, Length, Right
-
-    from .models import Project
-
-    shorter = Project.objects.filter(status_path__gt="").annotate(n=Length("status_path")).filter(n__lt=length)
-    from .pagecache import bump
-
-    while shorter.update(status_path=Concat(F("status_path"), Right("status_path", 1))):
-        bump()
+    return UNREPORTED * (first_number - 1) + CODES[Project.Status.ANNOUNCED] * max(1, length - first_number + 1)
 
 
 def letter_at(path, number):

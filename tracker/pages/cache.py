@@ -1,10 +1,11 @@
 """Researchers' pages cached whole, for visitors who are not signed in.
 
-A page is stored under the data version: a counter in the database that every write to
-the tracker's or the ratings' tables raises, inside the writing transaction (model
-saves and deletes through signals, bulk imports, status-path rewrites, synthetic data,
-restores). A cached page is therefore never older than the data: once a write commits,
-every later request asks for a new version and renders afresh. Reading the version is
+A page is stored under the data version (tracker/models/data_version.py): a counter that
+every transaction writing the tracker's or the ratings' tables raises once, right after
+it commits (model saves and deletes, connected below; bulk imports, status-path rewrites,
+synthetic data and restores call `bump` themselves). A cached page is therefore never
+older than the data: once a write commits, every later request asks for a new version
+and renders afresh. Reading the version is
 one single-row query; the pages themselves live in each server process's memory
 (CACHES["pages"]). Entries also expire after TRACKER_PAGE_CACHE_SECONDS as a backstop
 for changes made behind the application's back (raw SQL).
@@ -15,26 +16,13 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
+from tracker.models.data_version import bump, data_version
+
 APPS = {"tracker", "ratings"}
-
-
-def data_version():
-    from .models import DataVersion
-
-    return DataVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-
-
-def bump():
-    """Raise the data version (call inside the transaction that changed data)."""
-    from .models import DataVersion
-
-    if not DataVersion.objects.filter(pk=1).update(value=F("value") + 1):
-        DataVersion.objects.create(pk=1, value=1)
 
 
 def _on_change(sender, **kwargs):
@@ -42,8 +30,10 @@ def _on_change(sender, **kwargs):
         bump()
 
 
-post_save.connect(_on_change, dispatch_uid="tracker_pagecache_save")
-post_delete.connect(_on_change, dispatch_uid="tracker_pagecache_delete")
+def connect():
+    """Raise the data version on every model save and delete (called by the app config)."""
+    post_save.connect(_on_change, dispatch_uid="tracker_pagecache_save")
+    post_delete.connect(_on_change, dispatch_uid="tracker_pagecache_delete")
 
 
 def cacheable(request):

@@ -21,10 +21,15 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
-from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.results import Result, RowResult
+
+from audit.context import current_source, current_user
+from audit.models import AuditEntry, audited_fields, plain, snapshot
+from ratings.locks import lock_message
+from ratings.models import Cycle
+from tracker.models.data_version import bump
 
 from .widgets import CLEAR, ChoiceWidget, KeyWidget, TextWidget, is_blank
 
@@ -96,15 +101,10 @@ class BulkImportMixin:
     # -- validating ---------------------------------------------------------------------
 
     def _locked_cycles(self, model):
-        """Ids of the cycles this user may not change (published ones, unless superuser)."""
-        from audit.context import current_user
-        from ratings.models import Cycle
-
-        user = current_user()
-        if not any(f.name == "cycle" for f in model._meta.concrete_fields) or user is None or user.is_superuser:
-            return set(), ""
-        locked = set(Cycle.objects.filter(is_published=True).values_list("pk", flat=True))
-        return locked, _("This cycle is published and locked: only a superuser can change its records.")
+        """{id: cycle} of the cycles the acting user may not change (the cycle lock)."""
+        if not any(f.name == "cycle" for f in model._meta.concrete_fields):
+            return {}
+        return Cycle.objects.locked_for(current_user())
 
     def _checks(self):
         """(model field, column, allowed choices) for every field a row can set.
@@ -182,7 +182,8 @@ class BulkImportMixin:
         attnames = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
         # Defaults are worked out once per file ("recorded at" is the moment of the import).
         defaults = {
-            f.attname: None if f.primary_key else f.get_default() for f in model._meta.concrete_fields
+            f.attname: f.get_default() for f in model._meta.concrete_fields
+            if not f.primary_key and not getattr(f, "generated", False)
         }
         setters = [
             (field, field.column_name, field.widget.clean, _model_field(model, field.attribute))
@@ -190,17 +191,13 @@ class BulkImportMixin:
             if field.column_name in headers
         ]
         created, updated, changed_fields = [], [], set()
-        from audit.models import audited_fields, snapshot
-
         audit_names, snapshots = audited_fields(model), {}
-        locked, lock_message = self._locked_cycles(model)
+        locked = self._locked_cycles(model)
         for number, (row, key) in enumerate(zip(rows, keys), 1):
             instance = existing.get(key) if key is not None else None
             is_new = instance is None
             if is_new:
-                instance = model.__new__(model)
-                instance._state = ModelState()
-                instance.__dict__.update(defaults)
+                instance = model(**defaults)
             before = None if is_new else {a: getattr(instance, a) for a in attnames}
             if not is_new and id(instance) not in snapshots:
                 snapshots[id(instance)] = snapshot(instance, audit_names)
@@ -223,8 +220,9 @@ class BulkImportMixin:
             if locked and not errors:
                 touched = {instance.__dict__.get("cycle_id"), before.get("cycle_id") if before else None}
                 changed = is_new or any(getattr(instance, a) != before[a] for a in attnames)
-                if changed and touched & locked:
-                    errors[columns.get("cycle", "cycle")] = [lock_message]
+                if changed and touched & locked.keys():
+                    cycle = locked[min(touched & locked.keys())]
+                    errors[columns.get("cycle", "cycle")] = [lock_message(cycle)]
             row_result = RowResult()
             if errors:
                 row_result.import_type = RowResult.IMPORT_TYPE_INVALID
@@ -250,6 +248,7 @@ class BulkImportMixin:
                 self.progress(number)
         if result.has_validation_errors():
             return result
+        self.bulk_prepare_new(created)
         id_range = None
         if self.needs_new_pks or transaction.get_connection().vendor != "sqlite":
             for chunk in _chunks(created, BATCH):
@@ -268,13 +267,14 @@ class BulkImportMixin:
             self.after_bulk_update(unique_updated, changed_fields)
         self._audit(model, created, unique_updated, snapshots, id_range)
         if created or unique_updated:
-            from .pagecache import bump
-
             bump()  # the bulk write sent no model signals
         return result
 
+    def bulk_prepare_new(self, instances):
+        """Hook for what the row path does to new instances before inserting them."""
+
     def after_bulk_create(self, instances):
-        """Hook for what `save()` would have done for each new instance."""
+        """Hook for what the row path does after inserting new instances."""
 
     def after_bulk_update(self, instances, changed):
         """Hook for what `save()` would have done for changed instances (`changed`: the
@@ -284,9 +284,6 @@ class BulkImportMixin:
         """Audit entries for what the bulk write did: one per changed record with its old
         and new values, and one for the batch of new records, written in chunks with one
         prepared INSERT."""
-        from audit.context import current_source, current_user
-        from audit.models import AuditEntry, audited_fields, plain
-
         names = audited_fields(model)
         label, now = model._meta.label, timezone.now()
         user = current_user()

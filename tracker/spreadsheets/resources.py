@@ -2,7 +2,7 @@
 
 Shared rules (README "Spreadsheets"): a blank cell never erases an existing value; the
 cell text ``(clear)`` empties a field on purpose; errors name the column, not the model
-field; status-change rows are appended through ``Project.record_status``.
+field; status-change rows are appended through ``history.append_status_change``.
 """
 
 import datetime
@@ -21,18 +21,10 @@ from import_export import widgets as import_widgets
 from ratings.models import Cycle, Rating, Region
 from ratings.numerals import to_roman
 
-from . import paths
+from tracker.models import DatePrecision, Evidence, Organization, Participation, Project, Source, StatusChange
+from tracker.status import history
+
 from .bulk import BulkImportMixin
-from .models import (
-    DatePrecision,
-    Evidence,
-    Organization,
-    Participation,
-    Project,
-    Source,
-    StatusChange,
-    sync_status_paths,
-)
 from .widgets import (
     CLEAR,
     BooleanWidget,
@@ -321,7 +313,10 @@ class CycleResource(TrackerResource):
         report_skipped = True
 
     def bulk_capable(self):
-        return False  # each new or renumbered cycle rewrites the status paths (tracker/signals.py)
+        return False  # each new or renumbered cycle rewrites the status paths
+
+    def do_instance_save(self, instance, is_create):
+        history.save_cycle(instance)
 
 
 class RatingResource(TrackerResource):
@@ -425,41 +420,24 @@ class ProjectResource(TrackerResource):
 
     needs_new_pks = True
 
-    def before_save_instance(self, instance, row, **kwargs):
-        if instance.pk is None and instance.first_cycle_id:  # the bulk path inserts without Project.save()
-            instance.status = Project.Status.ANNOUNCED
-            if not hasattr(self, "_path_length"):
-                self._path_length = paths.path_length()
-            instance.status_path = paths.initial_path(instance.first_cycle.number, self._path_length)
-            instance.first_number = instance.first_cycle.number
-        super().before_save_instance(instance, row, **kwargs)
+    def do_instance_save(self, instance, is_create):
+        if is_create:
+            history.create_project(instance)
+        else:
+            history.save_project(instance)
+
+    def bulk_prepare_new(self, instances):
+        # `create_project` before the insert, for a whole file.
+        length = history.path_length()
+        for instance in instances:
+            history.prepare_new(instance, length)
 
     def after_bulk_update(self, projects, changed):
-        # What Project.save() does when the first-reported cycle is corrected.
-        if "first_cycle_id" not in changed:
-            return
-        by_cycle = {}
-        for project in projects:
-            by_cycle.setdefault(project.first_cycle_id, []).append(project.pk)
-        for cycle_id, ids in by_cycle.items():
-            StatusChange.objects.filter(project_id__in=ids, is_initial=True).update(cycle_id=cycle_id)
-        sync_status_paths(Project.objects.filter(pk__in=[p.pk for p in projects]))
+        if "first_cycle_id" in changed:
+            history.first_cycles_corrected(projects)
 
     def after_bulk_create(self, projects):
-        # What Project.save() does for one new project: its initial `announced` change.
-        StatusChange.objects.bulk_create(
-            [
-                StatusChange(
-                    project=project,
-                    cycle_id=project.first_cycle_id,
-                    status=Project.Status.ANNOUNCED,
-                    note="First reported.",
-                    is_initial=True,
-                )
-                for project in projects
-            ],
-            batch_size=1000,
-        )
+        history.created_in_bulk(projects)
 
 
 class ParticipationResource(TrackerResource):
@@ -531,7 +509,7 @@ class EvidenceResource(TrackerResource):
 
 
 class StatusChangeResource(TrackerResource):
-    """Rows are appended through Project.record_status; a row already in the history
+    """Rows are appended through history.append_status_change; a row already in the history
     (same project, cycle, status and date) is reported unchanged."""
 
     example = {"project": "AMU-001", "cycle": "III", "status": "launched", "effective_on": datetime.date(2026, 3, 1), "evidence": "AMU-001-E1", "note": "Construction under way."}
@@ -574,10 +552,11 @@ class StatusChangeResource(TrackerResource):
         return not instance._state.adding and not import_validation_errors
 
     def bulk_capable(self):
-        return False  # every row goes through Project.record_status
+        return False  # every row goes through history.append_status_change
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        appended = instance.project.record_status(
+        appended = history.append_status_change(
+            instance.project,
             instance.status,
             instance.cycle,
             effective_on=instance.effective_on,

@@ -1,15 +1,15 @@
 """Figures for the researchers' pages: each a fixed number of queries.
 
-Status figures count projects by their status path (tracker/paths.py): one grouped query
+Status figures count projects by their status path (tracker/status/letters.py): one grouped query
 over an index gives the statuses of every cycle."""
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from ratings.models import Cycle, Rating
 
-from . import paths
-from .models import Project
-from .queries import letter_at
+from tracker.models import Evidence, Project, StatusChange
+from tracker.status import letters as paths
+from tracker.status.unresolved import letter_at, status_projects
 
 STATUSES = [s.value for s in Project.Status]
 
@@ -59,7 +59,7 @@ def follow_through(cycle, projects=None, counted=None):
     for start, end, n in _letters(counted, cycle.number):
         if start in paths.STATUSES:
             earlier += n
-            launched += n if end == paths.CODES["launched"] else 0
+            launched += n if end == paths.CODES[Project.Status.LAUNCHED] else 0
     return launched, earlier
 
 
@@ -73,7 +73,7 @@ def follow_through_by_region(cycle):
         .values("region")
         .annotate(
             earlier=Count("id", filter=earlier),
-            launched=Count("id", filter=earlier & Q(_end=paths.CODES["launched"])),
+            launched=Count("id", filter=earlier & Q(_end=paths.CODES[Project.Status.LAUNCHED])),
         )
     )
     return {row["region"]: (row["launched"], row["earlier"]) for row in qs if row["earlier"]}
@@ -106,7 +106,6 @@ def region_cycle_facts(region, cycle):
     """What a region's projects showed in one cycle, for setting its score: evidence by
     kind (results against efforts), projects launched/stalled/dropped in the cycle, and
     how many earlier announcements remained unresolved."""
-    from .models import Evidence, StatusChange
 
     evidence = dict(
         Evidence.objects.filter(project__region=region, cycle=cycle)
@@ -121,6 +120,6 @@ def region_cycle_facts(region, cycle):
         "launched": changes.get(Project.Status.LAUNCHED, 0),
         "stalled": changes.get(Project.Status.STALLED, 0),
         "dropped": changes.get(Project.Status.DROPPED, 0),
-        "unresolved": Project.objects.filter(region=region).unresolved_in(cycle).count(),
+        "unresolved": status_projects().filter(region=region).unresolved_in(cycle).count(),
         "first_reported": Project.objects.filter(region=region, first_cycle=cycle).count(),
     }

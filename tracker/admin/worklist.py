@@ -15,7 +15,10 @@ from django.utils.translation import gettext_lazy
 from audit.context import acting
 from ratings.models import Cycle
 
-from .models import DatePrecision, Evidence, Project, Source, StatusChange
+from tracker.models import DatePrecision, Evidence, Project, Source, StatusChange
+from tracker.models.common import check_precision
+from tracker.status import history
+from tracker.status.unresolved import status_projects
 
 EDITORIAL_SOURCE = "Editorial review"
 
@@ -30,7 +33,7 @@ def worklist(cycle):
     evidence nor a status change for yet; oldest and largest first."""
     reviewed_evidence = Evidence.objects.filter(project=OuterRef("pk"), cycle=cycle)
     reviewed_change = StatusChange.objects.filter(project=OuterRef("pk"), cycle=cycle, is_initial=False)
-    qs = Project.objects.unfinished_at_start_of(cycle).with_follow_up(cycle)
+    qs = status_projects().unfinished_at_start_of(cycle).with_follow_up(cycle)
     qs = qs.filter(~Exists(reviewed_evidence), ~Exists(reviewed_change)).select_related("region")
     return qs.order_by("-age", F("amount").desc(nulls_last=True), "reference")
 
@@ -56,8 +59,8 @@ class ReviewForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if bool(cleaned.get("occurred_on")) != bool(cleaned.get("precision")):
-            self.add_error("precision", _("Give a precision exactly when a date is given."))
+        for field, message in check_precision(cleaned.get("occurred_on"), cleaned.get("precision"), "precision").items():
+            self.add_error(field, message)
         return cleaned
 
 
@@ -77,8 +80,8 @@ def record_review(project, cycle, data, user):
     )
     evidence.full_clean()
     evidence.save()
-    project.record_status(
-        data["status"], cycle, effective_on=data.get("effective_on"), evidence=evidence,
+    history.append_status_change(
+        project, data["status"], cycle, effective_on=data.get("effective_on"), evidence=evidence,
         note=data.get("note", ""), by=user,
     )
     return evidence
@@ -93,7 +96,9 @@ def mark_no_news(projects, cycle, user):
             project=project, cycle=cycle, kind=Evidence.Kind.FOLLOW_UP, source=source,
             summary=f"No news of the project in cycle {cycle.numeral}.", recorded_by=user,
         )
-        project.record_status(project.suggested_status, cycle, evidence=evidence, note="No news this cycle.", by=user)
+        history.append_status_change(
+            project, project.suggested_status, cycle, evidence=evidence, note="No news this cycle.", by=user
+        )
 
 
 class WorklistViews:

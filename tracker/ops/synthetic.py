@@ -21,9 +21,11 @@ from django.utils import timezone
 from ratings.models import Cycle, Rating, Region
 from ratings.numerals import to_roman
 
-from . import paths
-from .pagecache import bump
-from .models import Evidence, Organization, Participation, Project, Source, StatusChange
+from tracker.models import Evidence, Organization, Participation, Project, Source, StatusChange
+from tracker.models.data_version import bump
+from tracker.spreadsheets.importer import import_datasets, read_dataset
+from tracker.status import history as status_history
+from tracker.status import letters as paths
 
 CYCLES = 10
 FIRST_PERIOD_END = datetime.date(2017, 5, 31)
@@ -125,7 +127,6 @@ def ensure_cycles(counts):
 
 def ensure_regions(counts):
     if not Region.objects.exists():
-        from .spreadsheets import import_datasets, read_dataset
 
         path = Path(settings.BASE_DIR) / "seeds" / "regions.csv"
         report = import_datasets([("regions", read_dataset(path.read_bytes(), path.name))])
@@ -148,7 +149,7 @@ def generate(projects, *, seed=1, evidence_per_project=10, progress=None):
     counts = Counts()
     cycles = ensure_cycles(counts)
     regions = ensure_regions(counts)
-    length = paths.path_length()
+    length = status_history.path_length()
     adapt_date = connection.ops.adapt_datefield_value
     days, previous_end = [], None
     for cycle in cycles:

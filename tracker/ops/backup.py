@@ -13,6 +13,9 @@ import subprocess
 from django.apps import apps
 from django.db import connection
 
+from tracker.models import DataVersion
+from tracker.models.data_version import data_version
+
 
 class BackupError(RuntimeError):
     pass
@@ -79,14 +82,11 @@ def backup(path):
 def restore(path):
     """Replace the database with a backup; then raise the data version above both the
     old and the restored one, so that no server serves a page cached before."""
-    from .pagecache import data_version
 
     if not os.path.exists(path):
         raise BackupError(f"No such backup: {path}")
     before = data_version()
     _restore(path)
-    from .models import DataVersion
-
     DataVersion.objects.update_or_create(pk=1, defaults={"value": max(before, data_version()) + 1})
 
 

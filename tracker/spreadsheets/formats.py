@@ -181,7 +181,7 @@ class CSV(SpreadsheetFormat):
                 _("“%(filename)s” contains NUL bytes: it is not a text CSV file.") % {"filename": filename}
             )
         # The apostrophe that export puts before formula-like text is removed by the
-        # text widgets (tracker.widgets.TextWidget), so reading stays a single pass.
+        # text widgets (tracker.spreadsheets.widgets.TextWidget), so reading stays a single pass.
         rows = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
         headers = next(rows, None)
         if not headers:

@@ -1,0 +1,22 @@
+"""The tracker's records, one module per family (README "Data model")."""
+
+from .common import DatePrecision, EditConflict, format_date
+from .data_version import DataVersion
+from .evidence import Evidence
+from .organizations import Organization
+from .projects import Participation, Project
+from .sources import Source
+from .status_changes import StatusChange
+
+__all__ = [
+    "DataVersion",
+    "DatePrecision",
+    "EditConflict",
+    "Evidence",
+    "Organization",
+    "Participation",
+    "Project",
+    "Source",
+    "StatusChange",
+    "format_date",
+]

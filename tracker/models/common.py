@@ -1,0 +1,77 @@
+"""What several model families share: how precisely a date is known, and the
+edit-conflict check (README "Data model")."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ratings.models import choice_values
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    QUARTER = "quarter", _("quarter")
+    YEAR = "year", _("year")
+
+
+PRECISION_MESSAGE = _("Give a precision exactly when a date is given.")
+
+
+def precision_constraint(date_field, precision_field, name):
+    """A precision is given exactly when its date is."""
+    return models.CheckConstraint(
+        condition=(
+            Q(**{f"{date_field}__isnull": True, precision_field: ""})
+            | Q(
+                **{
+                    f"{date_field}__isnull": False,
+                    f"{precision_field}__in": choice_values(DatePrecision),
+                }
+            )
+        ),
+        name=name,
+        violation_error_message=_(
+            "Give a date precision (day, month, quarter or year) exactly when a date is given."
+        ),
+    )
+
+
+def check_precision(day, precision, precision_field):
+    """The date-precision rule for forms and `clean()`: {field: message} when broken."""
+    if bool(day) != bool(precision):
+        return {precision_field: PRECISION_MESSAGE}
+    return {}
+
+
+def format_date(day, precision):
+    """A date shown no more precisely than it is known: 2025, Q3 2025, 2025-07, 2025-07-14."""
+    if day is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{day.year}"
+    if precision == DatePrecision.QUARTER:
+        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+    if precision == DatePrecision.MONTH:
+        return f"{day.year}-{day.month:02d}"
+    return day.isoformat()
+
+
+class EditConflict(ValidationError):
+    """A record was saved by someone else since it was read."""
+
+    def __init__(self):
+        super().__init__(
+            _("Someone else saved this project after you opened it. Reload it to see their "
+              "changes; yours were not saved."),
+            code="conflict",
+        )
+
+
+def ensure_current(model, pk, version):
+    """Raise EditConflict when the stored row `pk` of `model` is at another version than
+    `version` (the one the editor read); lock the row until the transaction ends."""
+    stored = model.objects.select_for_update().filter(pk=pk).values_list("version", flat=True).first()
+    if stored is not None and stored != version:
+        raise EditConflict()
