@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.factories import make_project
 from tracker.status import history
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 

@@ -23,7 +23,7 @@ from django.urls import reverse
 from tests.factories import make_project
 from tracker.ops.backup import fingerprint
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 HEADER = ["reference", "region", "title_ru", "title_en", "sector", "first_cycle"]

@@ -126,7 +126,7 @@ def test_failed_reads_leave_no_temporary_files():
     assert set(Path(tempfile.gettempdir()).iterdir()) == before
 
 
-FILES = Path(__file__).resolve().parent / "files"
+FILES = Path(__file__).resolve().parents[1] / "files"
 
 
 @pytest.mark.parametrize("name", ["lo_projects.ods", "lo_projects.xlsx"])
