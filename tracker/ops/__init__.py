@@ -1,0 +1,1 @@
+"""Operations: backup and restore, synthetic data, roles, security, SQLite tuning."""
