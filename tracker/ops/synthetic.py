@@ -31,23 +31,25 @@ CYCLES = 10
 FIRST_PERIOD_END = datetime.date(2017, 5, 31)
 
 #: Chance of each status at the end of a cycle, given the status at its start.
+_A, _S, _L, _D = Project.Status.ANNOUNCED, Project.Status.STALLED, Project.Status.LAUNCHED, Project.Status.DROPPED
 MOVES = {
-    "announced": [("announced", 45), ("stalled", 27), ("launched", 18), ("dropped", 10)],
-    "stalled": [("stalled", 50), ("announced", 10), ("launched", 14), ("dropped", 26)],
-    "launched": [("launched", 96), ("stalled", 4)],
-    "dropped": [("dropped", 98), ("announced", 2)],
+    _A: [(_A, 45), (_S, 27), (_L, 18), (_D, 10)],
+    _S: [(_S, 50), (_A, 10), (_L, 14), (_D, 26)],
+    _L: [(_L, 96), (_S, 4)],
+    _D: [(_D, 98), (_A, 2)],
 }
-EVIDENCE_FOR = {"announced": "follow_up", "stalled": "setback", "launched": "result", "dropped": "contradiction"}
-OTHER_KINDS = ["effort", "effort", "follow_up", "follow_up", "result", "setback"]
+_K = Evidence.Kind
+EVIDENCE_FOR = {_A: _K.FOLLOW_UP, _S: _K.SETBACK, _L: _K.RESULT, _D: _K.CONTRADICTION}
+OTHER_KINDS = [_K.EFFORT, _K.EFFORT, _K.FOLLOW_UP, _K.FOLLOW_UP, _K.RESULT, _K.SETBACK]
 SECTORS = [s.value for s in Project.Sector]
 CURRENCIES = ["RUB", "USD", "CNY"]
 ROLES = [r.value for r in Participation.Role]
 SUMMARIES = {
-    "effort": "Talks, a visit or a memorandum on {ref}.",
-    "follow_up": "{ref} mentioned again with no visible progress.",
-    "setback": "Work on {ref} reported paused or delayed.",
-    "result": "Construction, deliveries or operation reported for {ref}.",
-    "contradiction": "A party denies or abandons {ref}.",
+    _K.EFFORT: "Talks, a visit or a memorandum on {ref}.",
+    _K.FOLLOW_UP: "{ref} mentioned again with no visible progress.",
+    _K.SETBACK: "Work on {ref} reported paused or delayed.",
+    _K.RESULT: "Construction, deliveries or operation reported for {ref}.",
+    _K.CONTRADICTION: "A party denies or abandons {ref}.",
 }
 
 
@@ -122,6 +124,8 @@ def ensure_cycles(counts):
             counts.cycles += 1
             existing[number] = cycle
         previous_end = cycle.period_end or previous_end
+    if counts.cycles:
+        status_history.cycles_changed()
     return [existing[n] for n in range(1, CYCLES + 1)]
 
 
@@ -142,6 +146,19 @@ def _days(cycle, previous_end):
     return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
 
 
+@dataclass
+class _Batch:
+    """The rows of one run, with the next free id of each table."""
+
+    project_id: int
+    evidence_id: int
+    change_id: int
+    projects: list = field(default_factory=list)
+    participations: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+
+
 @transaction.atomic
 def generate(projects, *, seed=1, evidence_per_project=10, progress=None):
     """Add `projects` synthetic projects (and everything around them); returns Counts."""
@@ -149,17 +166,56 @@ def generate(projects, *, seed=1, evidence_per_project=10, progress=None):
     counts = Counts()
     cycles = ensure_cycles(counts)
     regions = ensure_regions(counts)
-    length = status_history.path_length()
+    counts.ratings = _add_ratings(rng, cycles, regions)
+    source_ids = _sources(cycles, counts)
+    org_ids = _add_organizations(max(10, projects // 25))
+    counts.organizations = len(org_ids)
+    world = _World(rng, cycles, _cycle_days(cycles), source_ids, org_ids, status_history.path_length(), _stamp())
+    batch = _Batch(_next_id(Project), _next_id(Evidence), _next_id(StatusChange))
+    numbers = _taken_reference_numbers()
+    statuses = dict.fromkeys(paths.CODES, 0)  # status at the end of the last cycle
+    for index in range(projects):
+        region = regions[rng.randrange(len(regions))]
+        head = "S" + region.iso_code.split("-")[-1][:5]
+        numbers[head] = numbers.get(head, 0) + 1
+        status = _add_project(world, batch, region, f"{head}-{numbers[head]:05d}", evidence_per_project)
+        statuses[status] += 1
+        if progress and (index + 1) % 10_000 == 0:
+            progress(index + 1)
+    _write(batch)
+    counts.projects, counts.evidence = len(batch.projects), len(batch.evidence)
+    counts.status_changes, counts.participations = len(batch.changes), len(batch.participations)
+    counts.statuses = statuses
+    return counts
+
+
+@dataclass
+class _World:
+    rng: random.Random
+    cycles: list
+    days: list  # per cycle index: the dates of its period, adapted for the database
+    source_ids: list
+    org_ids: list
+    length: int
+    stamp: object
+
+
+def _stamp():
+    moment = timezone.make_aware(datetime.datetime(2026, 6, 1, 12, 0), datetime.timezone.utc)
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _cycle_days(cycles):
     adapt_date = connection.ops.adapt_datefield_value
     days, previous_end = [], None
     for cycle in cycles:
         days.append([adapt_date(d) for d in _days(cycle, previous_end)])
         previous_end = cycle.period_end
-    stamp = connection.ops.adapt_datetimefield_value(
-        timezone.make_aware(datetime.datetime(2026, 6, 1, 12, 0), datetime.timezone.utc)
-    )
+    return days
 
-    # Ratings for every region and cycle that has none.
+
+def _add_ratings(rng, cycles, regions):
+    """Ratings for every region and cycle that has none."""
     rated = set(Rating.objects.values_list("region_id", "cycle_id"))
     ratings = [
         (region.pk, cycle.pk, rng.randint(1, 10), "")
@@ -168,112 +224,122 @@ def generate(projects, *, seed=1, evidence_per_project=10, progress=None):
         if (region.pk, cycle.pk) not in rated
     ]
     _insert(Rating, ["region_id", "cycle_id", "score", "note"], ratings)
-    counts.ratings = len(ratings)
+    return len(ratings)
 
+
+def _sources(cycles, counts):
     source_ids = []
     for cycle in cycles:
         source, made = Source.objects.get_or_create(
-            title=f"Synthetic source, cycle {cycle.numeral}", defaults={"kind": Source.Kind.OTHER, "language": "en"}
+            title=f"Synthetic source, cycle {cycle.numeral}",
+            defaults={"kind": Source.Kind.OTHER, "language": Source.Language.ENGLISH},
         )
         source_ids.append(source.pk)
         counts.sources += made
+    return source_ids
 
-    wanted_orgs = max(10, projects // 25)
+
+def _add_organizations(wanted):
     org_id = _next_id(Organization)
     taken = set(Organization.objects.filter(name__startswith="Synthetic partner ").values_list("name", flat=True))
-    organizations, org_ids, number = [], [], 0
-    while len(org_ids) < wanted_orgs:
+    rows, number = [], 0
+    while len(rows) < wanted:
         number += 1
         name = f"Synthetic partner {number:06d}"
-        if name in taken:
-            continue
-        organizations.append((org_id, name, "", "CN", "company", ""))
-        org_ids.append(org_id)
-        org_id += 1
-    _insert(Organization, ["id", "name", "name_en", "country", "kind", "note"], organizations)
-    counts.organizations = len(organizations)
+        if name not in taken:
+            rows.append((org_id + len(rows), name, "", "CN", Organization.Kind.COMPANY.value, ""))
+    _insert(Organization, ["id", "name", "name_en", "country", "kind", "note"], rows)
+    return [row[0] for row in rows]
 
-    project_id, evidence_id, change_id = _next_id(Project), _next_id(Evidence), _next_id(StatusChange)
+
+def _taken_reference_numbers():
     numbers = {}
-    for taken_reference in Project.objects.filter(reference__startswith="S").values_list("reference", flat=True):
-        head, _dash, tail = taken_reference.partition("-")
+    for taken in Project.objects.filter(reference__startswith="S").values_list("reference", flat=True):
+        head, _dash, tail = taken.partition("-")
         numbers[head] = max(numbers.get(head, 0), int(tail))
-    project_rows, participation_rows, evidence_rows, change_rows = [], [], [], []
-    statuses = dict.fromkeys(paths.CODES, 0)  # status at the end of the last cycle
-    for index in range(projects):
-        region = regions[rng.randrange(len(regions))]
-        head = "S" + region.iso_code.split("-")[-1][:5]
-        numbers[head] = numbers.get(head, 0) + 1
-        reference = f"{head}-{numbers[head]:05d}"
-        first = min(int(rng.triangular(0, CYCLES, CYCLES * 0.7)), CYCLES - 1)
-        announced = rng.choice(days[first]) if rng.random() < 0.8 else None
-        amount = round(rng.lognormvariate(6, 2), 2) if rng.random() < 0.7 else None
+    return numbers
 
-        # The status history, cycle by cycle from the first one.
-        status, history = "announced", [(first, None, "announced", None)]
-        for number in range(first + 1, CYCLES):
-            new = _weighted(rng, MOVES[status])
-            if new != status:
-                history.append((number, rng.choice(days[number]) if rng.random() < 0.7 else None, new, evidence_id))
-                evidence_rows.append((
-                    evidence_id, f"{reference}-E{len(history)}", project_id, cycles[number].pk,
-                    history[-1][1] or rng.choice(days[number]), "day", EVIDENCE_FOR[new],
-                    SUMMARIES[EVIDENCE_FOR[new]].format(ref=reference), source_ids[number], "", "", stamp,
-                ))
-                evidence_id += 1
-                status = new
-        statuses[status] += 1
-        # The rest of the evidence, spread over the project's cycles.
-        extra = max(0, rng.randint(evidence_per_project // 2, evidence_per_project * 3 // 2) - (len(history) - 1))
-        for k in range(extra):
-            number = rng.randint(first, CYCLES - 1)
-            kind = OTHER_KINDS[rng.randrange(len(OTHER_KINDS))]
-            dated = rng.random() < 0.9
-            evidence_rows.append((
-                evidence_id, f"{reference}-X{k + 1}", project_id, cycles[number].pk,
-                rng.choice(days[number]) if dated else None, "day" if dated else "", kind,
-                SUMMARIES[kind].format(ref=reference), source_ids[number], "", "", stamp,
-            ))
-            evidence_id += 1
-        changes = []
-        for number, effective_on, new, cited in history:
-            change_rows.append((
-                change_id, project_id, cycles[number].pk, new, effective_on, cited,
-                "First reported." if cited is None else "", cited is None, stamp,
-            ))
-            changes.append((number + 1, effective_on, change_id, new))
-            change_id += 1
-        path = paths.status_path(first + 1, changes, length)
-        project_rows.append((
-            project_id, reference, f"Синтетический проект {reference}", f"Synthetic project {reference}",
-            region.pk, "", SECTORS[rng.randrange(len(SECTORS))], announced, "day" if announced else "",
-            amount, CURRENCIES[rng.randrange(3)] if amount is not None else "", cycles[first].pk, first + 1,
-            paths.current_status(path), path, "", stamp, stamp, 1,
+
+def _evidence_row(world, batch, reference, key, number, day, kind):
+    batch.evidence.append((
+        batch.evidence_id, f"{reference}-{key}", batch.project_id, world.cycles[number].pk,
+        day, "day" if day else "", kind, SUMMARIES[kind].format(ref=reference),
+        world.source_ids[number], "", "", world.stamp,
+    ))
+    batch.evidence_id += 1
+    return batch.evidence_id - 1
+
+
+def _random_history(world, batch, reference, first):
+    """The status history, cycle by cycle from the first one: [(cycle index, effective
+    date or None, status, evidence id or None)], with evidence for each move."""
+    rng = world.rng
+    status = Project.Status.ANNOUNCED
+    changes = [(first, None, status, None)]
+    for number in range(first + 1, CYCLES):
+        new = _weighted(rng, MOVES[status])
+        if new != status:
+            effective_on = rng.choice(world.days[number]) if rng.random() < 0.7 else None
+            day = effective_on or rng.choice(world.days[number])
+            cited = _evidence_row(world, batch, reference, f"E{len(changes) + 1}", number, day, EVIDENCE_FOR[new])
+            changes.append((number, effective_on, new, cited))
+            status = new
+    return changes
+
+
+def _add_project(world, batch, region, reference, evidence_per_project):
+    """One project with its history, evidence and participant; returns its status now."""
+    rng = world.rng
+    first = min(int(rng.triangular(0, CYCLES, CYCLES * 0.7)), CYCLES - 1)
+    announced = rng.choice(world.days[first]) if rng.random() < 0.8 else None
+    amount = round(rng.lognormvariate(6, 2), 2) if rng.random() < 0.7 else None
+    changes = _random_history(world, batch, reference, first)
+    extra = max(0, rng.randint(evidence_per_project // 2, evidence_per_project * 3 // 2) - (len(changes) - 1))
+    for k in range(extra):  # the rest of the evidence, spread over the project's cycles
+        number = rng.randint(first, CYCLES - 1)
+        kind = OTHER_KINDS[rng.randrange(len(OTHER_KINDS))]
+        day = rng.choice(world.days[number]) if rng.random() < 0.9 else None
+        _evidence_row(world, batch, reference, f"X{k + 1}", number, day, kind)
+    recorded = []
+    for number, effective_on, status, cited in changes:
+        note = status_history.FIRST_REPORTED_NOTE if cited is None else ""
+        batch.changes.append((
+            batch.change_id, batch.project_id, world.cycles[number].pk, status, effective_on, cited,
+            note, cited is None, world.stamp,
         ))
-        participation_rows.append((project_id, org_ids[rng.randrange(len(org_ids))], ROLES[rng.randrange(len(ROLES))]))
-        project_id += 1
-        if progress and (index + 1) % 10_000 == 0:
-            progress(index + 1)
+        recorded.append((number + 1, effective_on, batch.change_id, status))
+        batch.change_id += 1
+    path = paths.status_path(first + 1, recorded, world.length)
+    status = paths.current_status(path)
+    batch.projects.append((
+        batch.project_id, reference, f"Синтетический проект {reference}", f"Synthetic project {reference}",
+        region.pk, "", SECTORS[rng.randrange(len(SECTORS))], announced, "day" if announced else "",
+        amount, CURRENCIES[rng.randrange(3)] if amount is not None else "", world.cycles[first].pk, first + 1,
+        status, path, "", world.stamp, world.stamp, 1,
+    ))
+    batch.participations.append(
+        (batch.project_id, world.org_ids[rng.randrange(len(world.org_ids))], ROLES[rng.randrange(len(ROLES))])
+    )
+    batch.project_id += 1
+    return status
 
+
+def _write(batch):
     _insert(Project, [
         "id", "reference", "title_ru", "title_en", "region_id", "location", "sector", "announced_on",
         "announced_precision", "amount", "currency", "first_cycle_id", "first_number", "status", "status_path", "note",
         "created_at", "updated_at", "version",
-    ], project_rows)
+    ], batch.projects)
     _insert(Evidence, [
         "id", "reference", "project_id", "cycle_id", "occurred_on", "precision", "kind", "summary",
         "source_id", "locator", "attribution", "recorded_at",
-    ], evidence_rows)
+    ], batch.evidence)
     _insert(StatusChange, [
         "id", "project_id", "cycle_id", "status", "effective_on", "evidence_id", "note", "is_initial", "recorded_at",
-    ], change_rows)
-    _insert(Participation, ["project_id", "organization_id", "role"], participation_rows)
+    ], batch.changes)
+    _insert(Participation, ["project_id", "organization_id", "role"], batch.participations)
     _reset_sequences()
     bump()
-    counts.projects, counts.evidence = len(project_rows), len(evidence_rows)
-    counts.status_changes, counts.participations = len(change_rows), len(participation_rows)
-    counts.statuses = statuses
-    return counts
 
 
 def _reset_sequences():
