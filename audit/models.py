@@ -9,14 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from .context import current_source, current_user
 
 
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("deleted")
+
+
 class AuditEntry(models.Model):
     """One change to one record, by any path: who, when, how, and the values before and
     after. Written by `Audited` models and by the bulk import; never edited."""
 
-    class Action(models.TextChoices):
-        CREATE = "create", _("created")
-        UPDATE = "update", _("changed")
-        DELETE = "delete", _("deleted")
+    # Defined beside the model so that its Meta constraint can name the values.
+    Action = AuditAction
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=False)
     user = models.ForeignKey(
@@ -36,7 +40,7 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(action__in=["create", "update", "delete"]), name="audit_action_valid"
+                condition=models.Q(action__in=AuditAction.values), name="audit_action_valid"
             )
         ]
         indexes = [

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ratings.models import Cycle, Rating, Region
-from tracker.models import Evidence
+from tracker.models import Evidence, Project
 from tracker.pages.stats import region_cycle_facts
 from tracker.spreadsheets.admin import SpreadsheetAdmin
 from tracker.spreadsheets.resources import CycleResource, RatingResource, RegionResource
@@ -78,6 +78,6 @@ class RatingAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
             "<p><strong>{}</strong> {}</p><p>{}: {} · {}: {} · {}: {} · {}: {} · {}: {}</p>",
             _("Evidence recorded in this cycle —"), kinds,
             _("new projects"), facts["first_reported"],
-            _("launched"), facts["launched"], _("stalled"), facts["stalled"],
-            _("dropped"), facts["dropped"], _("remained unresolved"), facts["unresolved"],
+            Project.Status.LAUNCHED.label, facts["launched"], Project.Status.STALLED.label, facts["stalled"],
+            Project.Status.DROPPED.label, facts["dropped"], _("remained unresolved"), facts["unresolved"],
         )
