@@ -153,7 +153,7 @@ class Rating(LockedCycleMixin, Audited):
         MODERATE = "moderate", _("moderate")
         LOW = "low", _("low")
 
-    #: The lowest score of each tier above the lowest (README "Ratings and tiers").
+    #: The lowest score of each tier above the lowest (docs/domain.md "Ratings and tiers").
     HIGH_FROM, MODERATE_FROM = 7, 4
 
     region = models.ForeignKey(

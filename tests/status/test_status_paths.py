@@ -1,6 +1,6 @@
 """Stored status paths against the status history they are derived from.
 
-Pages read statuses from `Project.status_path`; the definition (DESIGN.md) reads the
+Pages read statuses from `Project.status_path`; the definition (docs/domain.md, "Status history") reads the
 history. Whatever editors do — append, delete, correct the first cycle, add or renumber
 cycles, import — both must give the same answer for every project and cycle."""
 

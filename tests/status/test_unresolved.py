@@ -1,4 +1,4 @@
-"""The core computation, exactly as DESIGN.md defines it."""
+"""The core computation, exactly as docs/domain.md ("Unresolved") defines it."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The tracker's records, one module per family (README "Data model")."""
+"""The tracker's records, one module per family (docs/domain.md "Data model")."""
 
 from .common import DatePrecision, EditConflict, format_date
 from .data_version import DataVersion

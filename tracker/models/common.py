@@ -1,5 +1,5 @@
 """What several model families share: how precisely a date is known, and the
-edit-conflict check (README "Data model")."""
+edit-conflict check (docs/domain.md "Data model")."""
 
 from django.core.exceptions import ValidationError
 from django.db import models

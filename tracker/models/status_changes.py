@@ -88,7 +88,7 @@ class StatusChange(Audited):
 
     @staticmethod
     def latest_first():
-        """Order of a project's history, latest first (README "Statuses": ties by later date, then later record).
+        """Order of a project's history, latest first (docs/domain.md "Status history": ties by later date, then later record).
 
         A change without an effective date counts from the start of its cycle.
         """

@@ -1,2 +1,2 @@
 """The status rules: per-cycle status letters, the history operations, the unresolved
-computation and its silence policy (README "Statuses" and "Unresolved")."""
+computation and its silence policy (docs/domain.md "Status history", "Unresolved" and "Silence policy")."""

@@ -6,7 +6,7 @@ the bulk path), commands, synthetic data — goes through these functions, so th
 - a new project always has its initial `announced` change in its first-reported cycle;
 - status changes are appended, never edited, and each append reaches the audit trail;
 - `Project.status`, `status_path` and `first_number` stay in step with the history
-  (README "Statuses"), in the same transaction as the change.
+  (docs/domain.md "Status history"), in the same transaction as the change.
 """
 
 from django.db import transaction

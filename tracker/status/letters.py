@@ -6,7 +6,7 @@ the status at the end of cycle n — `a`nnounced, `s`talled, `l`aunched, `d`ropp
 number (adding a cycle lengthens them all, `history.cycles_changed`), so a path "-as" reads: not
 reported in I, announced at the end of II, stalled at the end of III.
 
-The path is derived from the status history (README "Statuses": the latest change whose
+The path is derived from the status history (docs/domain.md "Status history": the latest change whose
 cycle is C or earlier, latest by cycle number, then later effective date — a change
 without one counts from the start of its cycle — then later record) and rewritten by
 `tracker.status.history` whenever that history changes. With it, "unresolved in C" is

@@ -1,4 +1,4 @@
-"""The silence policy (README "Unresolved"): what an editor is advised to record for an
+"""The silence policy (docs/domain.md "Silence policy"): what an editor is advised to record for an
 unresolved project that brought no news.
 
 - dropped, when its last progress (latest `result` evidence, else the announcement date,

@@ -1,6 +1,6 @@
 """The core computation: which earlier unfinished announcements remained unresolved.
 
-Definitions (README "Unresolved"), for a cycle C ordered by number:
+Definitions (docs/domain.md "Unresolved"), for a cycle C ordered by number:
 
 - status at the end of C: the status of the project's latest status change whose cycle is
   C or earlier — latest by cycle number, then later effective date (a change without a date
