@@ -160,3 +160,12 @@ def test_titles_follow_the_active_language(cycles, region):
     with translation.override("ru"):
         assert project.title == "Мост"
         assert str(region) == "Амурская область"
+
+
+def test_a_source_date_needs_its_precision_in_forms_and_imports_alike():
+    from tracker.models import Source
+
+    source = Source(title="Газета", kind=Source.Kind.MEDIA, published_on=datetime.date(2025, 7, 1))
+    with pytest.raises(ValidationError) as error:
+        source.full_clean()
+    assert "published_precision" in error.value.message_dict

@@ -180,3 +180,38 @@ def test_page_figures_match_the_report_figures():
         expected = {p.pk: tuple(getattr(p, n) for n in names) for p in report}
         found = {p.pk: tuple(getattr(p, n) for n in names) for p in again}
         assert found == expected
+
+
+def test_cycles_imported_in_bulk_lengthen_the_paths():
+    import tablib
+
+    from tracker.spreadsheets.resources import CycleResource
+
+    region = make_region()
+    project = make_project(region, make_cycle(1), reference="BLK-001")
+    dataset = tablib.Dataset(headers=["number", "title"])
+    for number in range(2, 6):
+        dataset.append([number, f"Edition {number}"])
+    resource = CycleResource()
+    resource.bulk_min_rows = 1  # take the bulk path with a short file
+    result = resource.import_data(dataset, use_transactions=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    project.refresh_from_db()
+    assert project.status_path == "aaaaa"
+    assert_paths_match_history()
+
+
+def test_deleting_the_last_cycle_in_the_admin_shortens_the_paths(superuser_client):
+    from django.urls import reverse
+
+    region = make_region()
+    one, two = make_cycle(1), make_cycle(2)
+    make_cycle(3, period_start=None, period_end=None, published_on=None, is_published=False)
+    project = make_project(region, one, reference="DEL-001")
+    history.append_status_change(project, Project.Status.LAUNCHED, two)
+    three = Cycle.objects.get(number=3)
+    response = superuser_client.post(reverse("admin:ratings_cycle_delete", args=[three.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status_path == "al"
+    assert_paths_match_history()

@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Evidence, Organization, Participation, Project, StatusChange
-from tracker.models.common import EditConflict
+from tracker.models.common import EditConflict, is_stale
 from tracker.spreadsheets.admin import SpreadsheetAdmin
 from tracker.spreadsheets.resources import ParticipationResource, ProjectResource
 from tracker.status import history
@@ -98,8 +98,7 @@ class ProjectForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            stored = Project.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if stored is not None and cleaned.get("version") != stored:
+            if is_stale(Project, self.instance.pk, cleaned.get("version")):
                 raise EditConflict()
         return cleaned
 

@@ -41,6 +41,13 @@ class CycleAdmin(SpreadsheetAdmin):
     def save_model(self, request, obj, form, change):
         history.save_cycle(obj)
 
+    def delete_model(self, request, obj):
+        history.delete_cycle(obj)
+
+    def delete_queryset(self, request, queryset):
+        for cycle in queryset:
+            history.delete_cycle(cycle)
+
 
 class RatingForm(LockedCycleFormMixin, forms.ModelForm):
     class Meta:

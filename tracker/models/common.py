@@ -69,9 +69,15 @@ class EditConflict(ValidationError):
         )
 
 
+def is_stale(model, pk, version, *, lock=False):
+    """Whether the stored row `pk` of `model` is at another version than `version` (the
+    one the editor read); with `lock`, the row stays locked until the transaction ends."""
+    rows = model.objects.select_for_update() if lock else model.objects
+    stored = rows.filter(pk=pk).values_list("version", flat=True).first()
+    return stored is not None and stored != version
+
+
 def ensure_current(model, pk, version):
-    """Raise EditConflict when the stored row `pk` of `model` is at another version than
-    `version` (the one the editor read); lock the row until the transaction ends."""
-    stored = model.objects.select_for_update().filter(pk=pk).values_list("version", flat=True).first()
-    if stored is not None and stored != version:
+    """Raise EditConflict when the row was saved by someone else since it was read."""
+    if is_stale(model, pk, version, lock=True):
         raise EditConflict()

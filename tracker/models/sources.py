@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -5,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import Audited
 from ratings.models import choice_values
 
-from .common import DatePrecision, precision_constraint
+from .common import DatePrecision, check_precision, precision_constraint
 
 
 class SourceKind(models.TextChoices):
@@ -67,4 +68,9 @@ class Source(Audited):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        errors = check_precision(self.published_on, self.published_precision, "published_precision")
+        if errors:
+            raise ValidationError(errors)
 

@@ -159,6 +159,13 @@ def save_cycle(cycle):
     return cycle
 
 
+@transaction.atomic
+def delete_cycle(cycle):
+    """Delete a cycle nothing refers to any more; paths shrink to the new highest number."""
+    cycle.delete()
+    cycles_changed(renumbered=True)
+
+
 # -- rebuilding paths from the history ---------------------------------------------------
 
 

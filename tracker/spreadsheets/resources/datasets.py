@@ -62,11 +62,14 @@ class CycleResource(TrackerResource):
         skip_unchanged = True
         report_skipped = True
 
-    def bulk_capable(self):
-        return False  # each new or renumbered cycle rewrites the status paths
-
+    # Rows are keyed by number, so an import adds cycles but never renumbers one.
     def do_instance_save(self, instance, is_create):
         history.save_cycle(instance)
+
+    needs_new_pks = True  # after_bulk_create runs on every database
+
+    def after_bulk_create(self, cycles):
+        history.cycles_changed()
 
 
 class RatingResource(TrackerResource):
