@@ -1,30 +1,60 @@
-"""Charts as inline SVG: drawn on the server, no script, no request to the internet.
+"""The geometry of the inline SVG charts: scales, positions and tick values as plain data.
 
-Each function returns markup ready for a template; every shape carries a <title> so the
-numbers can be read on hover and by screen readers, and each chart has a text summary.
+The templates in templates/tracker/charts/ draw it (drawn on the server: no script, no
+request to the internet), so every name and label on a chart is escaped by the template
+engine. Every mark there carries a <title> so the numbers can be read on hover and by
+screen readers, and each chart has a text summary in its figure caption.
 """
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from dataclasses import dataclass
 
+from tracker.models import Project
+
+S = Project.Status
+
+# In stacking order, bottom first; the legend follows it too.
 STATUS_COLORS = {
-    "announced": "#3b6ea5",
-    "stalled": "#c8651b",
-    "launched": "#2f7d3a",
-    "dropped": "#a23b3b",
+    S.ANNOUNCED: "#3b6ea5",
+    S.STALLED: "#c8651b",
+    S.LAUNCHED: "#2f7d3a",
+    S.DROPPED: "#a23b3b",
 }
 
 
-def _svg(width, height, label, body):
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
-        'xmlns="http://www.w3.org/2000/svg">{}</svg>',
-        width,
-        height,
-        label,
-        body,
-    )
+@dataclass(frozen=True)
+class Tick:
+    """A grid line at `at` (y for a horizontal line, x for a vertical one) and its label."""
+
+    value: object
+    at: float
+    label_at: float
+
+
+# Score per cycle -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    cycle: str
+    x: float  # of the cycle's label
+    cx: float  # of the point, a tenth of a pixel is close enough
+    score: int | None
+    y: float | None  # None when the region was not rated in the cycle
+    value_y: float | None
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    label: str
+    width: int
+    height: int
+    left: int
+    right: int
+    tick_x: int
+    cycle_y: int
+    ticks: list
+    line: list  # (x, y) of the rated cycles, joined when there are two or more
+    points: list
 
 
 def score_line(points, label):
@@ -36,33 +66,76 @@ def score_line(points, label):
     def y(score):
         return top + plot_h * (1 - score / 10)
 
-    parts = [
-        format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" class="axis"/>', left, y(v), width - 10, y(v))
-        for v in (0, 5, 10)
-    ]
-    parts += [
-        format_html('<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>', left - 4, y(v) + 4, v)
-        for v in (0, 5, 10)
-    ]
-    coords = [(left + i * step, score) for i, (_label, score) in enumerate(points)]
-    known = [(x, y(s)) for x, s in coords if s is not None]
-    if len(known) > 1:
-        parts.append(
-            format_html(
-                '<polyline points="{}" class="line"/>', " ".join(f"{x:.1f},{yy:.1f}" for x, yy in known)
+    marks = []
+    for i, (cycle, score) in enumerate(points):
+        x = left + i * step
+        known = score is not None
+        marks.append(
+            ScorePoint(
+                cycle=cycle,
+                x=x,
+                cx=round(x, 1),
+                score=score,
+                y=round(y(score), 1) if known else None,
+                value_y=round(y(score) - 9, 1) if known else None,
             )
         )
-    for (x, score), (name, _score) in zip(coords, points):
-        parts.append(format_html('<text x="{}" y="{}" class="tick" text-anchor="middle">{}</text>', x, height - 8, name))
-        if score is not None:
-            parts.append(
-                format_html(
-                    '<circle cx="{}" cy="{}" r="5" class="point"><title>{}: {}</title></circle>'
-                    '<text x="{}" y="{}" class="value" text-anchor="middle">{}</text>',
-                    round(x, 1), round(y(score), 1), name, score, round(x, 1), round(y(score) - 9, 1), score,
-                )
-            )
-    return _svg(width, height, label, mark_safe("".join(parts)))
+    rated = [(p.cx, p.y) for p in marks if p.score is not None]
+    return ScoreLine(
+        label=label,
+        width=width,
+        height=height,
+        left=left,
+        right=width - 10,
+        tick_x=left - 4,
+        cycle_y=height - 8,
+        ticks=[Tick(v, y(v), y(v) + 4) for v in (0, 5, 10)],
+        line=rated if len(rated) > 1 else [],
+        points=marks,
+    )
+
+
+# Projects by status per cycle ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    status: str
+    color: str
+    count: int
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    cycle: str
+    x: int
+    middle: float
+    total: int
+    total_y: float
+    segments: list
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    status: str
+    color: str
+    x: int
+    y: int
+    box_y: int
+    text_x: int
+
+
+@dataclass(frozen=True)
+class StatusBars:
+    label: str
+    width: int
+    height: int
+    bar_width: int
+    cycle_y: int
+    bars: list
+    legend: list
 
 
 def status_bars(rows, label):
@@ -70,76 +143,97 @@ def status_bars(rows, label):
     width, bar, gap, left, top, bottom = 360, 46, 30, 40, 10, 50
     height = 220
     plot_h = height - top - bottom
-    biggest = max([sum(counts.values()) for _l, counts in rows] + [1])
-    parts = []
-    for i, (name, counts) in enumerate(rows):
-        x = left + i * (bar + gap)
+    biggest = max([sum(counts.values()) for _cycle, counts in rows] + [1])
+    bars = []
+    for i, (cycle, counts) in enumerate(rows):
         base = top + plot_h
+        segments = []
         for status, color in STATUS_COLORS.items():
             n = counts.get(status, 0)
             if not n:
                 continue
             h = plot_h * n / biggest
             base -= h
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} — {}: {}</title></rect>',
-                    x, round(base, 1), bar, round(h, 1), color, name, _(status), n,
-                )
-            )
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" class="tick" text-anchor="middle">{}</text>'
-                '<text x="{}" y="{}" class="value" text-anchor="middle">{}</text>',
-                x + bar / 2, top + plot_h + 16, name, x + bar / 2, round(base - 4, 1), sum(counts.values()),
-            )
-        )
+            segments.append(Segment(status, color, n, round(base, 1), round(h, 1)))
+        x = left + i * (bar + gap)
+        bars.append(Bar(cycle, x, x + bar / 2, sum(counts.values()), round(base - 4, 1), segments))
+    legend = []
     for j, (status, color) in enumerate(STATUS_COLORS.items()):
         lx = left + (j % 2) * 150
         ly = height - 22 + (j // 2) * 14
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" class="legend">{}</text>',
-                lx, ly - 9, color, lx + 14, ly, _(status),
-            )
-        )
-    return _svg(width, height + 8, label, mark_safe("".join(parts)))
+        legend.append(LegendEntry(status, color, x=lx, y=ly, box_y=ly - 9, text_x=lx + 14))
+    return StatusBars(
+        label=label,
+        width=width,
+        height=height + 8,
+        bar_width=bar,
+        cycle_y=top + plot_h + 16,
+        bars=bars,
+        legend=legend,
+    )
+
+
+# Score against follow-through rate -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScatterPoint:
+    region: str
+    url: str
+    score: int
+    percent: int
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class ScoreScatter:
+    label: str
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    rate_label_y: int
+    score_label_x: int
+    caption_x: float
+    caption_y: int
+    rate_ticks: list
+    score_ticks: list
+    points: list
 
 
 def score_scatter(points, label):
     """Score (y, 1–10) against follow-through rate (x, 0–100 %): points are
-    (rate or None, score, region name, url)."""
+    (rate or None, score, region name, url); regions without a rate are left out."""
     width, height, left, bottom, top, right = 420, 280, 40, 40, 10, 10
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def pos(rate, score):
         return left + plot_w * rate, top + plot_h * (1 - (score - 1) / 9)
 
-    parts = []
-    for v in (0, 0.5, 1):
-        x, _y = pos(v, 1)
-        parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" class="axis"/>', x, top, x, top + plot_h))
-        parts.append(format_html('<text x="{}" y="{}" class="tick" text-anchor="middle">{}%</text>', x, height - 22, int(v * 100)))
-    for s in (1, 4, 7, 10):
-        _x, y = pos(0, s)
-        parts.append(format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" class="axis"/>', left, y, left + plot_w, y))
-        parts.append(format_html('<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>', left - 4, y + 4, s))
-    parts.append(format_html('<text x="{}" y="{}" class="legend" text-anchor="middle">{}</text>', left + plot_w / 2, height - 4, _("follow-through rate")))
-    for rate, score, name, url in points:
+    rate_ticks = [Tick(int(v * 100), pos(v, 1)[0], pos(v, 1)[0]) for v in (0, 0.5, 1)]
+    score_ticks = [Tick(s, pos(0, s)[1], pos(0, s)[1] + 4) for s in (1, 4, 7, 10)]
+    marks = []
+    for rate, score, region, url in points:
         if rate is None:
             continue
         x, y = pos(rate, score)
-        parts.append(
-            format_html(
-                '<a href="{}"><circle cx="{}" cy="{}" r="5" class="point">'
-                "<title>{}: {} {}, {}%</title></circle></a>",
-                url, round(x, 1), round(y, 1), name, _("score"), score, round(rate * 100),
-            )
-        )
-    return _svg(width, height, label, mark_safe("".join(parts)))
-
-
-def legend():
-    return format_html_join(
-        "", '<span class="swatch" style="background:{}"></span>{} ', ((c, _(s)) for s, c in STATUS_COLORS.items())
+        marks.append(ScatterPoint(region, url, score, round(rate * 100), round(x, 1), round(y, 1)))
+    return ScoreScatter(
+        label=label,
+        width=width,
+        height=height,
+        left=left,
+        right=left + plot_w,
+        top=top,
+        bottom=top + plot_h,
+        rate_label_y=height - 22,
+        score_label_x=left - 4,
+        caption_x=left + plot_w / 2,
+        caption_y=height - 4,
+        rate_ticks=rate_ticks,
+        score_ticks=score_ticks,
+        points=marks,
     )

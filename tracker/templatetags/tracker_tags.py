@@ -19,16 +19,6 @@ def query_with(request, **changes):
     return query.urlencode()
 
 
-@register.filter
-def percent(part, whole):
-    return f"{round(100 * part / whole)}%" if whole else "—"
-
-
-@register.filter
-def lookup(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
 @register.simple_tag
 def status_badge(status):
     """A status as a coloured label (a tag, not an include: it is drawn once per table row)."""
