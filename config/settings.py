@@ -5,9 +5,11 @@ defaults; with DEBUG off the app refuses to start without a real SECRET_KEY.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -97,20 +99,42 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# Scripts only from the app itself; styles may be inline (SVG charts), nothing external.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
+# Scripts only from the app itself, nothing inline (no page has an inline script or event
+# handler, the admin included); styles may be inline (SVG charts); nothing external.
+# NONCE lets a template opt in with nonce="{{ request.csp_nonce }}", but never on a
+# researchers' page: the page cache would serve the nonce of the first response.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
-# Login throttling: after this many failed logins for one account or from one address,
-# further attempts get HTTP 429 for the cool-off period. The address is the socket's,
-# never a client-sent X-Forwarded-For, unless TRUSTED_PROXY_COUNT says how many proxies
-# in front of the app append to it.
-TRACKER_LOGIN_MAX_FAILURES = env_int("TRACKER_LOGIN_MAX_FAILURES", 5, minimum=1)
-TRACKER_LOGIN_COOLOFF_SECONDS = env_int("TRACKER_LOGIN_COOLOFF_SECONDS", 900, minimum=1)
+# Login throttling (django-axes): after this many failed logins for one account or from
+# one address, further attempts get HTTP 429 until the cool-off period has passed. The
+# database handler counts every failure under a lock (the row's on PostgreSQL, the write
+# lock on SQLite), so parallel attempts never lose a count; the cache handler's counts on
+# the database cache are a read and a write apart, and do.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("TRACKER_LOGIN_MAX_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("TRACKER_LOGIN_COOLOFF_SECONDS", 900, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# A success forgets only its own account's failures (tracker/ops/security.py); axes'
+# reset would also forget other accounts' failures from the same address.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "tracker.ops.security.lockout_response"
+# The address is the socket's, never a client-sent X-Forwarded-For, unless
+# TRUSTED_PROXY_COUNT says how many proxies in front of the app append to it. Axes'
+# own AXES_IPWARE_* settings need django-ipware, which the tracker does not install.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "tracker.ops.security.client_address"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -122,6 +146,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
+    "axes",
+    "csp",
     "audit",
     "ratings",
     "tracker",
@@ -129,17 +155,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "tracker.ops.security.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "tracker.ops.security.LoginThrottleMiddleware",
     "audit.context.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it turns a locked-out login into the 429 after the view has run.
+    "axes.middleware.AxesMiddleware",
+]
+
+# The axes backend refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -162,14 +195,14 @@ TEMPLATES = [
 ]
 
 # Database: PostgreSQL when DATABASE_URL is set, otherwise an SQLite file next to manage.py.
-DATABASE_URL = env_str("DATABASE_URL")
-if env_bool("REQUIRE_DATABASE_URL", False) and not DATABASE_URL:
+database_url = env_str("DATABASE_URL")
+if env_bool("REQUIRE_DATABASE_URL", False) and not database_url:
     raise ImproperlyConfigured(
         "REQUIRE_DATABASE_URL is on but DATABASE_URL is not set "
         "(for example postgres://user:password@host:5432/tracker)."
     )
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if database_url:
+    DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60)}
 else:
     DATABASES = {
         "default": {
@@ -258,9 +291,3 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_FORMATS = [
-    "tracker.spreadsheets.formats.XLSX",
-    "tracker.spreadsheets.formats.CSV",
-    "tracker.spreadsheets.formats.ODS",
-    "tracker.spreadsheets.formats.JSON",
-]

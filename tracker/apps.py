@@ -8,7 +8,7 @@ class TrackerConfig(AppConfig):
     verbose_name = _("Follow-up tracker")
 
     def ready(self):
-        from .ops import security  # noqa: F401 (connects the login throttle)
+        from .ops import security  # noqa: F401 (a login success forgets its account's failures)
         from .ops.sqlite import install_unicode_like
         from .pages import cache
 

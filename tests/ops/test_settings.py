@@ -66,3 +66,20 @@ def test_file_database_uses_wal(tmp_path):
         [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.stdout.strip().splitlines()[-1] == "wal", result.stderr
+
+
+def shell_print(expression, env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    clean.update(env)
+    code = f"from django.conf import settings as s; print({expression})"
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_login_throttling_reads_the_tracker_variables():
+    result = shell_print(
+        "s.AXES_FAILURE_LIMIT, int(s.AXES_COOLOFF_TIME.total_seconds()), s.TRUSTED_PROXY_COUNT",
+        {"TRACKER_LOGIN_MAX_FAILURES": "7", "TRACKER_LOGIN_COOLOFF_SECONDS": "120", "TRUSTED_PROXY_COUNT": "2"},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "7 120 2", result.stderr
