@@ -1,5 +1,6 @@
 """The editors' review of the open cycle."""
 
+import re
 
 import pytest
 from django.urls import reverse
@@ -28,11 +29,29 @@ def pending(cycles, region, open_cycle):
     return old, big, small
 
 
+def shown(page):
+    """What an editor reads on the worklist: the count line, and per row the reference,
+    age in cycles and amount."""
+    html = page.content.decode()
+    count = re.search(r'<p class="worklist-count"><strong>(.*?)</strong></p>', html, re.DOTALL)
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.DOTALL).group(1)
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL):
+        cells = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
+        rows.append((cells[1], cells[4], cells[5]))
+    return count and count.group(1), rows
+
+
 def test_worklist_lists_earlier_unfinished_projects_by_age_and_amount(editor_client, pending):
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = editor_client.get(reverse("admin:tracker_project_worklist"))
     assert page.status_code == 200
-    assert [p.reference for p in page.context["projects"]] == ["AMU-001", "AMU-002", "AMU-003"]
-    assert "3" in page.content.decode()
+    count, rows = shown(page)
+    assert count == "3 projects left to review in this cycle."
+    # the launched AMU-004 is done: it is not listed
+    assert rows == [("AMU-001", "3", "5 USD"), ("AMU-002", "2", "500 USD"), ("AMU-003", "2", "1 USD")]
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    assert shown(editor_client.get(reverse("admin:tracker_project_worklist")))[0] == "В этом цикле осталось проверить 3 проекта."
 
 
 def test_reviewing_saves_evidence_and_status_together_and_the_project_leaves(editor_client, editor, pending, open_cycle):
@@ -48,8 +67,9 @@ def test_reviewing_saves_evidence_and_status_together_and_the_project_leaves(edi
     old.refresh_from_db()
     assert old.status == S.LAUNCHED
     assert old.evidence.get(cycle=open_cycle).recorded_by == editor
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = editor_client.get(reverse("admin:tracker_project_worklist"))
-    assert [p.reference for p in page.context["projects"]] == ["AMU-002", "AMU-003"]
+    assert shown(page) == ("2 projects left to review in this cycle.", [("AMU-002", "2", "500 USD"), ("AMU-003", "2", "1 USD")])
 
 
 def test_a_failing_review_saves_neither_evidence_nor_status(editor_client, pending, open_cycle):
@@ -79,8 +99,8 @@ def test_bulk_no_news_asks_first_then_records_follow_up_and_suggested_status(edi
         project.refresh_from_db()
         assert project.status == S.STALLED
         assert project.evidence.get(cycle=open_cycle).kind == Evidence.Kind.FOLLOW_UP
-    page = editor_client.get(url)
-    assert [p.reference for p in page.context["projects"]] == ["AMU-003"]
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert shown(editor_client.get(url)) == ("1 project left to review in this cycle.", [("AMU-003", "2", "1 USD")])
 
 
 def test_the_projects_list_links_the_worklist(editor_client, cycles):

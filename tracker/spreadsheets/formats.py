@@ -1,11 +1,12 @@
 """Spreadsheet formats: CSV, XLSX, ODS and JSON, both ways.
 
-Reading guesses what people's files really are (UTF-8 with or without BOM or
-Windows-1251; comma, semicolon or tab) and refuses hostile files before parsing them:
+Reading works out what people's files really are (their text encoding, see decode_text,
+and their delimiter: comma, semicolon or tab) and refuses hostile files before parsing them:
 uploads over TRACKER_IMPORT_MAX_BYTES, XLSX/ODS archives that unpack to more than
 TRACKER_IMPORT_MAX_UNPACKED_BYTES (zip bombs), and XML using DOCTYPE or entity
 declarations (entity bombs). The parsers themselves go through defusedxml: openpyxl
-and odfpy both use it when it is installed (tests/test_formats.py checks that they do).
+and odfpy both use it when it is installed (tests/spreadsheets/test_formats.py checks
+that they do).
 
 Writing neutralises cells that spreadsheet programs would run as formulas (OWASP CSV
 injection): in CSV a text cell starting with = + - @ tab or carriage return gets a
@@ -13,6 +14,7 @@ leading apostrophe (removed again on import); in XLSX and ODS such cells are sto
 text cells. Numbers and dates stay numbers and dates.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -21,6 +23,7 @@ import re
 import zipfile
 from decimal import Decimal
 
+import charset_normalizer
 import tablib
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -46,14 +49,104 @@ def unneutralise(value):
     return value
 
 
-def decode_text(content):
-    """UTF-8 (with or without BOM) or Windows-1251, without asking the user."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8")
+# What people send: UTF-8 (Excel's "CSV UTF-8" starts with a BOM), UTF-16 with its BOM
+# (Excel's "Unicode text") and the ANSI code pages of Russian and of Western Windows
+# (Windows-1252 also reads Latin-1 text, which it extends). KOI8-R is not read, but it
+# is a candidate, so that its Russian is recognised (and refused) instead of being read
+# as Windows-1251.
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CODE_PAGES_READ = ("cp1251", "cp1252")
+_CANDIDATES = [*_CODE_PAGES_READ, "koi8_r"]
+_SAMPLE = 1 << 18  # bytes of non-ASCII lines that decide the code page
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def decode_text(content, filename):
+    """The text of a CSV or JSON file in whichever accepted encoding it is written.
+
+    When the encoding cannot be told with confidence the file is refused with a message
+    naming the encodings read: a wrong guess would store mojibake such as “Cafй crиme”."""
+    for bom, encoding in _BOMS:
+        if content.startswith(bom):
+            try:
+                return content.decode(encoding)
+            except UnicodeDecodeError:
+                raise _unknown_encoding(filename) from None
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
-        return content.decode("cp1251")
+        pass
+    encoding = _code_page(_sample(content))
+    if encoding is not None:
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:  # a byte this code page lacks, past the sample
+            pass
+    raise _unknown_encoding(filename)
+
+
+def _sample(content):
+    """The header and the lines holding non-ASCII bytes, up to _SAMPLE bytes.
+
+    A file has one encoding, and only its non-ASCII text tells which: charset-normalizer
+    looks at a few chunks of what it is given, which in a big file of mostly ASCII
+    rows could all miss the one row in Russian."""
+    lines = content.splitlines(keepends=True)
+    picked, size = lines[:1], 0
+    for line in lines[1:]:
+        if not line.isascii():
+            picked.append(line)
+            size += len(line)
+            if size > _SAMPLE:
+                break
+    return b"".join(picked)[:_SAMPLE]
+
+
+def _code_page(sample):
+    """Windows-1251 or Windows-1252, or None when the sample's reading is not certain."""
+    readings = [
+        match
+        for match in charset_normalizer.from_bytes(sample, cp_isolation=_CANDIDATES)
+        if not _reads_like_another_code_page(str(match), match.encoding)
+    ]
+    if len(readings) > 1 and str(readings[0]) != str(readings[1]) and _undecided(*readings[:2]):
+        return None
+    if readings and readings[0].encoding in _CODE_PAGES_READ:
+        return readings[0].encoding
+    return None
+
+
+def _reads_like_another_code_page(text, encoding):
+    """Whether this reading looks like Russian or Western text read in the wrong code page.
+
+    charset-normalizer alone is not enough: with a few words it finds several readings
+    equally good, and it may prefer a Windows-1252 reading of Russian. But a wrong
+    reading across scripts leaves a mark on words: Russian read as Windows-1252 becomes
+    words of accented letters only (“Мост” → “Ìîñò”), and Western words read as a
+    Cyrillic code page mix Latin and Cyrillic (“Café” → “Cafй”). Words of one letter
+    tell nothing; a reading is dropped when at least half of the others look wrong,
+    which forgives the odd Latin letter typed into a Russian word. Windows-1251 and
+    KOI8-R both read as Cyrillic: telling them apart is charset-normalizer's part."""
+    words = [word for word in set(_WORD.findall(text)) if len(word) > 1 and not word.isascii()]
+    mixed = sum(1 for word in words if any(letter.isascii() for letter in word))
+    odd = len(words) - mixed if encoding == "cp1252" else mixed
+    return bool(words) and 2 * odd >= len(words)
+
+
+def _undecided(first, second):
+    """charset-normalizer's own notion of a difficult decision between two readings."""
+    return abs(first.chaos - second.chaos) < 0.005 and abs(first.coherence - second.coherence) <= 0.02
+
+
+def _unknown_encoding(filename):
+    return SpreadsheetError(
+        _(
+            "The text encoding of “%(filename)s” could not be recognised with confidence. "
+            "The tracker reads UTF-8 (with or without BOM), UTF-16 with BOM, Windows-1251 "
+            "and Windows-1252 (Latin-1): save the file as “CSV UTF-8” and import it again."
+        )
+        % {"filename": filename}
+    )
 
 
 def sniff_delimiter(text):
@@ -119,14 +212,12 @@ def _plain(value):
 
 
 class SpreadsheetFormat(base_formats.Format):
-    """A format of ours: reads bytes (the encoding is guessed, not chosen) and writes safely."""
+    """A format of ours: reads bytes (the encoding is detected, not chosen) and writes safely.
 
-    title = ""
-    extension = ""
-    content_type = "application/octet-stream"
+    Each format names its `title`, `extension` and `content_type`."""
 
     def __init__(self, encoding=None, **kwargs):
-        self.encoding = encoding
+        pass  # django-import-export's commands pass an encoding; ours is detected from the bytes
 
     def get_title(self):
         return self.title
@@ -138,7 +229,7 @@ class SpreadsheetFormat(base_formats.Format):
         return self.content_type
 
     def is_binary(self):
-        return True
+        return True  # django-import-export would otherwise decode text formats itself, in one fixed encoding
 
     def get_read_mode(self):
         return "rb"
@@ -175,7 +266,7 @@ class CSV(SpreadsheetFormat):
     title, extension, content_type = "csv", "csv", "text/csv; charset=utf-8"
 
     def read(self, content, filename):
-        text = decode_text(content)
+        text = decode_text(content, filename)
         if "\x00" in text:
             raise SpreadsheetError(
                 _("“%(filename)s” contains NUL bytes: it is not a text CSV file.") % {"filename": filename}
@@ -194,9 +285,6 @@ class CSV(SpreadsheetFormat):
         writer.writerow(dataset.headers)
         writer.writerows([_csv_cell(v) for v in row] for row in dataset)
         return "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 correctly
-
-    def is_binary(self):
-        return True
 
 
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)
@@ -222,7 +310,7 @@ class JSON(SpreadsheetFormat):
     title, extension, content_type = "json", "json", "application/json"
 
     def read(self, content, filename):
-        rows = json.loads(decode_text(content))
+        rows = json.loads(decode_text(content, filename))
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise SpreadsheetError(
                 _("“%(filename)s” must hold a list of objects, one per row.") % {"filename": filename}
@@ -289,13 +377,14 @@ class ODS(SpreadsheetFormat):
         check_archive(content, filename)
         from odf import opendocument  # parses through defusedxml
         from odf.namespaces import TABLENS
+        from odf.table import Table, TableRow
 
         document = opendocument.load(io.BytesIO(content))
-        sheets = document.spreadsheet.getElementsByType(_odf_table())
+        sheets = document.spreadsheet.getElementsByType(Table)
         if not sheets:
             raise SpreadsheetError(_("“%(filename)s” has no sheet.") % {"filename": filename})
         rows = []
-        for row in sheets[0].getElementsByType(_odf_row()):
+        for row in sheets[0].getElementsByType(TableRow):
             repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
             cells = _ods_row(row)
             if not any(cell not in ("", None) for cell in cells):
@@ -331,18 +420,6 @@ def rows_to_dataset(headers, rows):
     dataset = tablib.Dataset(headers=list(headers))
     dataset._data = data
     return dataset
-
-
-def _odf_table():
-    from odf.table import Table
-
-    return Table
-
-
-def _odf_row():
-    from odf.table import TableRow
-
-    return TableRow
 
 
 def _ods_text(node):
