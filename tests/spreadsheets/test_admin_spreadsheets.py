@@ -119,3 +119,11 @@ def test_blank_template_has_the_columns_and_one_example_row(editor_client, exten
 def test_changelist_links_the_template(editor_client):
     html = editor_client.get(reverse("admin:tracker_project_changelist")).content.decode()
     assert reverse("admin:tracker_project_template", args=["xlsx"]) in html
+
+
+def test_a_message_about_the_file_names_the_file_the_editor_chose(editor_client, cycles):
+    response = upload(editor_client, b"\x00\x01 not a workbook", name="сводка за май.xlsx")
+    assert response.status_code == 200
+    errors = " ".join(str(e) for e in response.context["form"].errors["import_file"])
+    assert "“сводка за май.xlsx”" in errors
+    assert "file.xlsx" not in errors

@@ -16,7 +16,7 @@ from audit.admin import AuditHistoryMixin
 from audit.context import acting
 from import_export.forms import ImportForm
 
-from .formats import BY_EXTENSION, FORMATS, SpreadsheetError, check_size
+from .formats import BY_EXTENSION, FORMATS, SpreadsheetError, check_size, uploaded_name
 from .importer import plain_message
 
 
@@ -88,12 +88,21 @@ class SpreadsheetAdmin(AuditHistoryMixin, ImportExportModelAdmin):
             super().add_data_read_fail_error_to_form(form, e)
 
     def process_import(self, request, **kwargs):
-        with acting(request.user, "import"):
-            return super().process_import(request, **kwargs)
+        token = uploaded_name.set(request.POST.get("original_file_name", ""))
+        try:
+            with acting(request.user, "import"):
+                return super().process_import(request, **kwargs)
+        finally:
+            uploaded_name.reset(token)
 
     def import_action(self, request, **kwargs):
-        with acting(request.user, "import"):
-            response = super().import_action(request, **kwargs)
+        upload = request.FILES.get("import_file")
+        token = uploaded_name.set(upload.name if upload else "")
+        try:
+            with acting(request.user, "import"):
+                response = super().import_action(request, **kwargs)
+        finally:
+            uploaded_name.reset(token)
         result = getattr(response, "context_data", {}).get("result")
         if result is not None:
             number_rows_as_spreadsheets_do(result)

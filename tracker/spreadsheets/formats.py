@@ -14,6 +14,7 @@ leading apostrophe (removed again on import); in XLSX and ODS such cells are sto
 text cells. Numbers and dates stay numbers and dates.
 """
 
+import contextvars
 import csv
 import datetime
 import io
@@ -28,6 +29,10 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
 from .encodings import decode_text
+
+#: The name of the file being read, for messages, when the caller cannot pass it
+#: (django-import-export's admin views call `create_dataset(data)`).
+uploaded_name = contextvars.ContextVar("uploaded_name", default="")
 from .errors import SpreadsheetError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -139,7 +144,7 @@ class SpreadsheetFormat(base_formats.Format):
 
     def create_dataset(self, in_stream, filename=None, **kwargs):
         content = in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8")
-        filename = filename or f"file.{self.extension}"
+        filename = filename or uploaded_name.get() or f"file.{self.extension}"
         check_size(len(content), filename)
         try:
             dataset = self.read(content, filename)
