@@ -4,14 +4,18 @@ import csv
 import datetime
 import io
 import json
+import re
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import add_evidence, make_project
 from tracker.models import Project
+from tracker.spreadsheets.reports import UNRESOLVED_COLUMNS
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +34,31 @@ def unresolved_project(cycles, region):
     return project
 
 
+@pytest.fixture
+def unresolved_projects(unresolved_project, cycles, region):
+    """Three unresolved projects in cycle III: with an amount, with a formula-like title,
+    with news in III — every kind of cell the report has."""
+    make_project(region, cycles[0], reference="AMU-001", title_en="=HYPERLINK(\"http://x\")", amount=5, currency="CNY")
+    busy = make_project(region, cycles[1], reference="AMU-002", title_en="Port, stage 2", amount=1500000, currency="USD")
+    add_evidence(busy, cycles[2], occurred_on=datetime.date(2025, 9, 30))
+    return unresolved_project
+
+
+def unresolved_page_export(client, extension):
+    response = client.get(
+        reverse("tracker:unresolved"), {"cycle": "III", "export": extension}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    return response.content
+
+
+def table_cells(out):
+    """The table's lines cut into cells where its dashed rule has gaps."""
+    lines = out.splitlines()
+    spans = [m.span() for m in re.finditer(r"-+", lines[1])]
+    return [[line[a:b].strip() for a, b in spans] for line in [lines[0], *lines[2:]]]
+
+
 def test_unresolved_lists_earlier_unfinished_projects_as_a_table(unresolved_project):
     with translation.override("ru"):  # the command line speaks the default language
         out, err = run("unresolved", "--cycle", "III")
@@ -44,21 +73,58 @@ def test_unresolved_as_csv_has_one_row_per_project_with_every_column(unresolved_
     (row,) = list(csv.DictReader(io.StringIO(out)))
     assert row == {
         "reference": "AMU-007",
-        "region": "Амурская область",
+        "region": "RU-AMU",
         "title": "Конвейер",
         "status_at_start": "announced",
         "status_at_end": "announced",
         "age_cycles": "1",
         "last_evidence_on": "2024-03-01",
-        "silent": "yes",
+        "silent": "true",
         "suggested_status": "stalled",
+        "amount": "",
+        "currency": "",
     }
 
 
 def test_unresolved_as_json(unresolved_project):
     out, _ = run("unresolved", "--cycle", "iii", "--format", "json")
     (row,) = json.loads(out)
-    assert row["reference"] == "AMU-007" and row["silent"] is True
+    assert row["reference"] == "AMU-007" and row["silent"] is True and row["age_cycles"] == 1
+    assert row["last_evidence_on"] == "2024-03-01" and row["amount"] is None
+
+
+@pytest.mark.parametrize("extension", ["csv", "json"])
+def test_unresolved_command_writes_what_the_page_exports(client, unresolved_projects, extension):
+    out, _ = run("unresolved", "--cycle", "III", "--format", extension)
+    exported = unresolved_page_export(client, extension).decode("utf-8-sig")
+    assert out.rstrip("\r\n") == exported.rstrip("\r\n")  # a terminal's last newline aside
+    references = ["AMU-001", "AMU-002", "AMU-007"]  # oldest first, then largest
+    if extension == "csv":
+        header, *rows = list(csv.reader(io.StringIO(out)))
+        assert header == UNRESOLVED_COLUMNS
+        assert [row[0] for row in rows] == references
+        assert rows[0][2] == "'=HYPERLINK(\"http://x\")"  # neutralised in both
+    else:
+        rows = json.loads(out)
+        assert [list(row) for row in rows] == [UNRESOLVED_COLUMNS] * 3
+        assert [row["reference"] for row in rows] == references
+
+
+def test_unresolved_table_has_the_export_columns_and_cells(client, unresolved_projects):
+    out, _ = run("unresolved", "--cycle", "III")
+    exported = unresolved_page_export(client, "csv").decode("utf-8-sig")
+    assert table_cells(out) == list(csv.reader(io.StringIO(exported)))
+
+
+def test_unresolved_xlsx_export_has_the_command_columns_and_rows(client, unresolved_projects):
+    out, _ = run("unresolved", "--cycle", "III", "--format", "json")
+    sheet = openpyxl.load_workbook(io.BytesIO(unresolved_page_export(client, "xlsx"))).active
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert list(header) == UNRESOLVED_COLUMNS
+    # A spreadsheet has no empty text, only empty cells.
+    expected = [[row[c] if row[c] != "" else None for c in UNRESOLVED_COLUMNS] for row in json.loads(out)]
+    as_json = [[cell.date().isoformat() if isinstance(cell, datetime.datetime) else cell for cell in row] for row in rows]
+    assert as_json == expected
 
 
 def test_unresolved_names_the_known_cycles_when_the_cycle_is_unknown(cycles):

@@ -4,7 +4,6 @@ TRACKER_REQUIRE_LOGIN is on."""
 import datetime
 import functools
 
-import tablib
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -18,6 +17,7 @@ from ratings.models import Cycle, Rating, Region
 
 from tracker.models import Evidence, Organization, Participation, Project, StatusChange
 from tracker.spreadsheets.formats import BY_EXTENSION
+from tracker.spreadsheets.reports import unresolved_dataset
 from tracker.spreadsheets.resources import ProjectResource
 from tracker.status.unresolved import attach_follow_up, status_projects
 
@@ -168,30 +168,13 @@ def project_list(request):
     return render(request, "tracker/project_list.html", context)
 
 
-UNRESOLVED_COLUMNS = [
-    "reference", "region", "title", "status_at_start", "status_at_end", "age_cycles",
-    "last_evidence_on", "silent", "suggested_status", "amount", "currency",
-]
-
-
-def unresolved_dataset(projects):
-    dataset = tablib.Dataset(headers=UNRESOLVED_COLUMNS, title="unresolved")
-    for p in projects:
-        dataset.append([
-            p.reference, p.region.iso_code, p.title, p.status_at_start, p.status_at_end, p.age,
-            p.last_evidence_on, p.silent, p.suggested_status, p.amount, p.currency,
-        ])
-    return dataset
-
-
 @public_page
 def unresolved(request):
     cycle = chosen_cycle(request)
     filters = ProjectFilter(request.GET, queryset=status_projects())
     extension = request.GET.get("export")
     if extension in EXPORT_FORMATS:
-        projects = filters.qs.unresolved_report(cycle)
-        return export_response(unresolved_dataset(projects), extension, f"unresolved-{cycle.numeral}")
+        return export_response(unresolved_dataset(cycle, filters.qs), extension, f"unresolved-{cycle.numeral}")
     page, rows = report_page(request, filters.qs, cycle)
     context = {
         "cycle": cycle,

@@ -1,37 +1,20 @@
 import csv
-import json
+import io
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ratings.models import Cycle
-from tracker.status.unresolved import status_projects
+from tracker.spreadsheets.formats import CSV, JSON
+from tracker.spreadsheets.reports import unresolved_dataset
 
-COLUMNS = [
-    "reference",
-    "region",
-    "title",
-    "status_at_start",
-    "status_at_end",
-    "age_cycles",
-    "last_evidence_on",
-    "silent",
-    "suggested_status",
-]
+#: Titles are cut to this many characters in the table, which is read on a terminal.
+TABLE_TITLE_WIDTH = 60
 
 
-def report_rows(cycle):
-    for project in status_projects().unresolved_report(cycle):
-        yield {
-            "reference": project.reference,
-            "region": project.region.name,
-            "title": project.title,
-            "status_at_start": project.status_at_start,
-            "status_at_end": project.status_at_end,
-            "age_cycles": project.age,
-            "last_evidence_on": project.last_evidence_on.isoformat() if project.last_evidence_on else "",
-            "silent": project.silent,
-            "suggested_status": project.suggested_status,
-        }
+def csv_text(dataset):
+    """The page's CSV export without its byte-order mark, which only spreadsheet programs
+    need and which would end up in the first column name of whatever reads the output."""
+    return CSV().export_data(dataset).removeprefix("\ufeff")
 
 
 class Command(BaseCommand):
@@ -47,24 +30,29 @@ class Command(BaseCommand):
         except Cycle.DoesNotExist:
             known = ", ".join(c.numeral for c in Cycle.objects.all()) or "none yet"
             raise CommandError(f"Unknown cycle {cycle!r}. Known cycles: {known}.") from None
-        rows = list(report_rows(found))
+        dataset = unresolved_dataset(found)
         if format == "json":
-            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            self.stdout.write(JSON().export_data(dataset))
         elif format == "csv":
-            writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows({**row, "silent": "yes" if row["silent"] else "no"} for row in rows)
+            self.stdout.write(csv_text(dataset), ending="")
         else:
-            self._write_table(rows)
-            self.stderr.write(f"{len(rows)} unresolved in cycle {found.numeral}.")
+            self._write_table(dataset)
+            self.stderr.write(f"{len(dataset)} unresolved in cycle {found.numeral}.")
 
-    def _write_table(self, rows):
-        shown = [
-            {**row, "silent": "yes" if row["silent"] else "no", "title": row["title"][:60]}
-            for row in rows
-        ]
-        widths = {c: max([len(c), *(len(str(r[c])) for r in shown)]) for c in COLUMNS}
-        self.stdout.write("  ".join(c.ljust(widths[c]) for c in COLUMNS))
-        self.stdout.write("  ".join("-" * widths[c] for c in COLUMNS))
-        for row in shown:
-            self.stdout.write("  ".join(str(row[c]).ljust(widths[c]) for c in COLUMNS))
+    def _write_table(self, dataset):
+        # The cells as the CSV writes them, so that the table and the files agree on how
+        # dates, booleans and empty figures read.
+        header, *rows = csv.reader(io.StringIO(csv_text(dataset), newline=""))
+        title = header.index("title")
+        rows = [[" ".join(cell.split()) for cell in row] for row in rows]  # one line per project
+        for row in rows:
+            row[title] = row[title][:TABLE_TITLE_WIDTH]
+        widths = [max([len(cell) for cell in column]) for column in zip(header, *rows)]
+        self.stdout.write(self._line(header, widths))
+        self.stdout.write(self._line(["-" * width for width in widths], widths))
+        for row in rows:
+            self.stdout.write(self._line(row, widths))
+
+    @staticmethod
+    def _line(cells, widths):
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
