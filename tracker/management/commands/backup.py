@@ -4,12 +4,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.translation import gettext as _
 
-from tracker.ops.backup import BackupError, backup, fingerprint
+from tracker.ops.backup import BackupError, backup, fingerprint, sidecar
 
 
 class Command(BaseCommand):
-    help = "Copy the whole database consistently while the app runs (SQLite backup API or pg_dump)."
+    help = (
+        "Copy the whole database consistently while the app runs (SQLite backup API or pg_dump) "
+        "and write its SHA-256 to <file>.sha256."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", help="File to write; default backups/tracker-<time>.<ext>.")
@@ -24,8 +28,14 @@ class Command(BaseCommand):
         path.parent.mkdir(parents=True, exist_ok=True)
         counts, checksum = fingerprint()
         try:
-            backup(path)
+            file_checksum = backup(path)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"Backed up to {path}")
-        self.stdout.write(f"rows: {sum(counts.values())}  checksum: {checksum}")
+        self.stdout.write(_("Backed up to %(path)s") % {"path": path})
+        self.stdout.write(
+            _("File SHA-256: %(checksum)s (written to %(sidecar)s)")
+            % {"checksum": file_checksum, "sidecar": sidecar(path)}
+        )
+        self.stdout.write(
+            _("rows: %(rows)d  checksum: %(checksum)s") % {"rows": sum(counts.values()), "checksum": checksum}
+        )
