@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Audited
 
-from .languages import bilingual
+from .languages import bilingual, reader_text
 from .locks import LockedCycleMixin
 from .numerals import from_roman, to_roman
 
@@ -40,7 +40,9 @@ class Region(Audited):
         _("federal district"), max_length=20, choices=FederalDistrict.choices, blank=True
     )
     borders_china = models.BooleanField(_("borders China"), default=False)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("editors' note"), blank=True, help_text=_("Remarks on data entry; never shown on public pages.")
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -98,14 +100,19 @@ class Cycle(Audited):
     """One edition of the rating and the period of events it covers."""
 
     number = models.PositiveSmallIntegerField(_("number"))
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     period_start = models.DateField(
         _("period start"), null=True, blank=True, help_text=_("Empty for the first edition.")
     )
     period_end = models.DateField(_("period end"), null=True, blank=True)
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
-    note = models.TextField(_("note"), blank=True)
+    public_note_ru = models.TextField(_("public note (Russian)"), blank=True)
+    public_note_en = models.TextField(_("public note (English)"), blank=True)
+    note = models.TextField(
+        _("editors' note"), blank=True, help_text=_("Remarks on data entry; never shown on public pages.")
+    )
 
     objects = CycleQuerySet.as_manager()
 
@@ -132,6 +139,14 @@ class Cycle(Audited):
     @property
     def numeral(self):
         return to_roman(self.number)
+
+    @property
+    def title_text(self):
+        return reader_text(self, "title", "title_en")
+
+    @property
+    def public_note(self):
+        return reader_text(self, "public_note_ru", "public_note_en")
 
     def contains(self, day):
         """Whether a date falls inside this cycle's period (open ends count as inside)."""
@@ -175,9 +190,17 @@ class Rating(LockedCycleMixin, Audited):
         db_persist=True,
         verbose_name=_("tier"),
     )
-    note = models.TextField(_("note"), blank=True)
+    public_note_ru = models.TextField(_("public note (Russian)"), blank=True)
+    public_note_en = models.TextField(_("public note (English)"), blank=True)
+    note = models.TextField(
+        _("editors' note"), blank=True, help_text=_("Remarks on data entry; never shown on public pages.")
+    )
 
-    LOCKED_FIELDS = ("region_id", "cycle_id", "score", "note")
+    LOCKED_FIELDS = ("region_id", "cycle_id", "score", "public_note_ru", "public_note_en", "note")
+
+    @property
+    def public_note(self):
+        return reader_text(self, "public_note_ru", "public_note_en")
 
     class Meta:
         verbose_name = _("rating")

@@ -83,6 +83,8 @@ def test_unresolved_as_csv_has_one_row_per_project_with_every_column(unresolved_
         "suggested_status": "stalled",
         "amount": "",
         "currency": "",
+        "basis": "stated",
+        "disputed": "false",
     }
 
 

@@ -6,7 +6,7 @@ from tracker.spreadsheets.admin import SpreadsheetAdmin
 from tracker.spreadsheets.resources import EvidenceResource, StatusChangeResource
 from tracker.status import history
 
-from .forms import EvidenceForm
+from .forms import EvidenceForm, StatusChangeForm
 from .locks import LockedCycleAdminMixin
 
 
@@ -17,7 +17,7 @@ class EvidenceAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
     list_display = ["project", "cycle", "date_display", "kind", "source"]
     list_filter = ["kind", "cycle", "source__kind"]
     list_select_related = ["project", "cycle", "source"]
-    search_fields = ["summary", "reference", "project__reference", "project__title_ru", "project__title_en"]
+    search_fields = ["summary", "summary_ru", "reference", "project__reference", "project__title_ru", "project__title_en"]
     autocomplete_fields = ["project", "source"]
     readonly_fields = ["recorded_by", "recorded_at"]
 
@@ -36,12 +36,13 @@ class StatusChangeAdmin(SpreadsheetAdmin):
     """Status changes are appended here or on the project page, never edited."""
 
     resource_classes = [StatusChangeResource]
-    list_display = ["project", "cycle", "status", "effective_on", "is_initial", "recorded_by", "recorded_at"]
-    list_filter = ["status", "cycle", "is_initial"]
+    form = StatusChangeForm
+    list_display = ["project", "cycle", "status", "basis", "effective_on", "is_initial", "recorded_by", "recorded_at"]
+    list_filter = ["status", "basis", "cycle", "is_initial"]
     list_select_related = ["project", "cycle", "recorded_by"]
-    search_fields = ["project__reference", "project__title_ru", "project__title_en", "note"]
+    search_fields = ["project__reference", "project__title_ru", "project__title_en", "note", "public_note_ru", "public_note_en"]
     autocomplete_fields = ["project", "evidence"]
-    fields = ["project", "cycle", "status", "effective_on", "evidence", "note"]
+    fields = ["project", "cycle", "status", "effective_on", "evidence", "basis", "public_note_ru", "public_note_en", "note"]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -62,7 +63,10 @@ class StatusChangeAdmin(SpreadsheetAdmin):
             obj.cycle,
             effective_on=obj.effective_on,
             evidence=obj.evidence,
+            basis=obj.basis,
             note=obj.note,
+            public_note_ru=obj.public_note_ru,
+            public_note_en=obj.public_note_en,
             by=request.user,
         )
         obj.pk = appended.pk

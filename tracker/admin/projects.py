@@ -9,7 +9,7 @@ from tracker.spreadsheets.admin import SpreadsheetAdmin
 from tracker.spreadsheets.resources import ParticipationResource, ProjectResource
 from tracker.status import history
 
-from .forms import EvidenceForm
+from .forms import EvidenceForm, StatusChangeForm
 from .worklist import WorklistViews
 
 
@@ -51,7 +51,7 @@ class EvidenceInline(admin.StackedInline):
     fields = [
         ("cycle", "kind"),
         ("occurred_on", "precision"),
-        "summary",
+        ("summary_ru", "summary"),
         ("source", "locator"),
         ("attribution", "reference"),
         ("recorded_by", "recorded_at"),
@@ -63,9 +63,13 @@ class StatusChangeInline(admin.TabularInline):
     """Existing changes are shown read-only; new rows are appended through history.append_status_change."""
 
     model = StatusChange
+    form = StatusChangeForm
     extra = 0
     can_delete = False
-    fields = ["cycle", "status", "effective_on", "evidence", "note", "recorded_by", "recorded_at"]
+    fields = [
+        "cycle", "status", "effective_on", "evidence", "basis", "public_note_ru", "public_note_en", "note",
+        "recorded_by", "recorded_at",
+    ]
     readonly_fields = ["recorded_by", "recorded_at"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -142,7 +146,8 @@ class ProjectAdmin(SpreadsheetAdmin):
                 ]
             },
         ),
-        (_("Notes"), {"fields": ["note", ("created_at", "updated_at"), "version"]}),
+        (_("Public note"), {"fields": [("public_note_ru", "public_note_en")]}),
+        (_("Editors"), {"fields": ["note", ("created_at", "updated_at"), "version"]}),
     ]
     inlines = [ParticipationInline, EvidenceInline, StatusChangeInline]
 
@@ -185,7 +190,10 @@ class ProjectAdmin(SpreadsheetAdmin):
                 data["cycle"],
                 effective_on=data.get("effective_on"),
                 evidence=data.get("evidence"),
+                basis=data.get("basis"),
                 note=data.get("note", ""),
+                public_note_ru=data.get("public_note_ru", ""),
+                public_note_en=data.get("public_note_en", ""),
                 by=request.user,
             )
             formset.new_objects.append(appended)

@@ -25,10 +25,10 @@ class RegionAdmin(SpreadsheetAdmin):
 @admin.register(Cycle)
 class CycleAdmin(SpreadsheetAdmin):
     resource_classes = [CycleResource]
-    list_display = ["numeral", "title", "period_start", "period_end", "published_on", "locked"]
+    list_display = ["numeral", "title", "title_en", "period_start", "period_end", "published_on", "locked"]
     list_display_links = ["numeral", "title"]
     ordering = ["number"]
-    search_fields = ["title"]
+    search_fields = ["title", "title_en"]
 
     @admin.display(description=_("number"), ordering="number")
     def numeral(self, cycle):
@@ -66,7 +66,7 @@ class RatingAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
     autocomplete_fields = ["region"]
     ordering = ["cycle__number", "-score", "region__name_ru"]
     readonly_fields = ["tier_display", "cycle_facts"]
-    fields = ["region", "cycle", "score", "tier_display", "note", "cycle_facts"]
+    fields = ["region", "cycle", "score", "tier_display", "public_note_ru", "public_note_en", "note", "cycle_facts"]
 
     @admin.display(description=_("tier"), ordering="tier")
     def tier_display(self, rating):

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from audit.context import acting
 from ratings.models import Cycle
@@ -21,6 +22,8 @@ from tracker.status import history
 from tracker.status.unresolved import status_projects
 
 EDITORIAL_SOURCE = "Editorial review"
+NO_NEWS_EVIDENCE = gettext_noop("No news of the project in cycle %(cycle)s.")
+NO_NEWS_NOTE = gettext_noop("Inferred: no news in cycle %(cycle)s.")
 
 
 def open_cycle():
@@ -48,19 +51,25 @@ def editorial_source():
 
 class ReviewForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Evidence kind"), choices=Evidence.Kind.choices, initial=Evidence.Kind.FOLLOW_UP)
-    summary = forms.CharField(label=gettext_lazy("What was found"), widget=forms.Textarea(attrs={"rows": 3}))
+    summary_ru = forms.CharField(label=gettext_lazy("What was found (Russian)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(label=gettext_lazy("What was found (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     source = forms.ModelChoiceField(label=gettext_lazy("Source"), queryset=Source.objects.order_by("title"))
     locator = forms.CharField(label=gettext_lazy("Where in the source"), required=False)
     occurred_on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     precision = forms.ChoiceField(label=gettext_lazy("Date precision"), choices=[("", "—"), *DatePrecision.choices], required=False)
     status = forms.ChoiceField(label=gettext_lazy("Status from now on"), choices=Project.Status.choices)
     effective_on = forms.DateField(label=gettext_lazy("Effective date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=gettext_lazy("Note"), required=False)
+    basis = forms.ChoiceField(label=gettext_lazy("How we know"), choices=StatusChange.Basis.choices, initial=StatusChange.Basis.STATED, required=False)
+    public_note_ru = forms.CharField(label=gettext_lazy("Public note (Russian)"), required=False)
+    public_note_en = forms.CharField(label=gettext_lazy("Public note (English)"), required=False)
+    note = forms.CharField(label=gettext_lazy("Editors' note"), required=False)
 
     def clean(self):
         cleaned = super().clean()
         for field, message in check_precision(cleaned.get("occurred_on"), cleaned.get("precision"), "precision").items():
             self.add_error(field, message)
+        if not cleaned.get("summary_ru") and not cleaned.get("summary"):
+            self.add_error("summary_ru", _("Give the summary in Russian, in English or both."))
         return cleaned
 
 
@@ -72,6 +81,7 @@ def record_review(project, cycle, data, user):
         cycle=cycle,
         kind=data["kind"],
         summary=data["summary"],
+        summary_ru=data["summary_ru"],
         source=data["source"],
         locator=data.get("locator", ""),
         occurred_on=data.get("occurred_on"),
@@ -82,23 +92,38 @@ def record_review(project, cycle, data, user):
     evidence.save()
     history.append_status_change(
         project, data["status"], cycle, effective_on=data.get("effective_on"), evidence=evidence,
-        note=data.get("note", ""), by=user,
+        basis=data.get("basis") or None, note=data.get("note", ""), public_note_ru=data.get("public_note_ru", ""),
+        public_note_en=data.get("public_note_en", ""), by=user,
     )
     return evidence
 
 
 @transaction.atomic
 def mark_no_news(projects, cycle, user):
-    """For each project: follow-up evidence "no news this cycle" and its suggested status."""
+    """For each project: follow-up evidence "no news this cycle" and its suggested status,
+    *inferred* from that silence (docs/domain.md "Basis"), written in both languages."""
     source = editorial_source()
+    numeral = cycle.numeral
     for project in projects:
         evidence = Evidence.objects.create(
             project=project, cycle=cycle, kind=Evidence.Kind.FOLLOW_UP, source=source,
-            summary=f"No news of the project in cycle {cycle.numeral}.", recorded_by=user,
+            summary=bilingual_text("en", NO_NEWS_EVIDENCE, cycle=numeral),
+            summary_ru=bilingual_text("ru", NO_NEWS_EVIDENCE, cycle=numeral),
+            recorded_by=user,
         )
         history.append_status_change(
-            project, project.suggested_status, cycle, evidence=evidence, note="No news this cycle.", by=user
+            project, project.suggested_status, cycle, evidence=evidence, basis=StatusChange.Basis.INFERRED,
+            public_note_en=bilingual_text("en", NO_NEWS_NOTE, cycle=numeral),
+            public_note_ru=bilingual_text("ru", NO_NEWS_NOTE, cycle=numeral),
+            by=user,
         )
+
+
+def bilingual_text(language, message, **values):
+    """`message` translated into `language` (texts the tracker writes into the record exist
+    in both languages, whoever clicked)."""
+    with translation.override(language):
+        return gettext(message) % values
 
 
 class WorklistViews:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audit.models import Audited
+from ratings.languages import reader_text
 from ratings.locks import LockedCycleMixin
 from ratings.models import Cycle, choice_values
 
@@ -47,7 +48,8 @@ class Evidence(LockedCycleMixin, Audited):
         _("date precision"), max_length=10, choices=DatePrecision.choices, blank=True
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(_("summary (English)"), blank=True)
+    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("source"),
         # Index: evidence citing a source (admin filter); PROTECT check when a source is deleted.
@@ -89,6 +91,11 @@ class Evidence(LockedCycleMixin, Audited):
                 condition=Q(kind__in=choice_values(EvidenceKind)), name="evidence_kind_valid"
             ),
             precision_constraint("occurred_on", "precision", "evidence_date_precision"),
+            models.CheckConstraint(
+                condition=~Q(summary="", summary_ru=""),
+                name="evidence_has_a_summary",
+                violation_error_message=_("Give the summary in Russian, in English or both."),
+            ),
         ]
         indexes = [
             # Follow-up figures of the unresolved report (`project_id = … AND cycle … ORDER BY
@@ -104,10 +111,17 @@ class Evidence(LockedCycleMixin, Audited):
     def date_display(self):
         return format_date(self.occurred_on, self.precision)
 
-    LOCKED_FIELDS = ("cycle_id", "occurred_on", "precision", "kind", "summary", "source_id", "locator", "attribution", "reference", "project_id")
+    LOCKED_FIELDS = ("cycle_id", "occurred_on", "precision", "kind", "summary", "summary_ru", "source_id", "locator", "attribution", "reference", "project_id")
+
+    @property
+    def summary_text(self):
+        """The summary in the reader's language (docs/domain.md "Languages")."""
+        return reader_text(self, "summary_ru", "summary")
 
     def clean(self):
         errors = check_precision(self.occurred_on, self.precision, "precision")
+        if not (self.summary or "").strip() and not (self.summary_ru or "").strip():
+            errors["summary_ru"] = _("Give the summary in Russian, in English or both.")
         if errors:
             raise ValidationError(errors)
 

@@ -35,7 +35,9 @@ class Organization(Audited):
         help_text=_("ISO 3166-1 alpha-2 code: CN, RU…; empty when the sources do not say."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("editors' note"), blank=True, help_text=_("Remarks on data entry; never shown on public pages.")
+    )
 
     class Meta:
         verbose_name = _("organization")

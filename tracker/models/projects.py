@@ -5,11 +5,23 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Audited
-from ratings.languages import bilingual
+from ratings.languages import bilingual, reader_text
 from ratings.models import Cycle, Region, choice_values
 
 from .common import DatePrecision, check_precision, ensure_current, format_date, precision_constraint
 from .organizations import Organization
+
+
+class StatusBasis(models.TextChoices):
+    """How a status is known (docs/domain.md "Basis"); `StatusChange.Basis`."""
+
+    STATED = "stated", _("stated")
+    INFERRED = "inferred", _("inferred from silence")
+    JUDGEMENT = "judgement", _("editors' judgement")
+
+
+#: `Project.basis_path` letters (tracker/status/letters.py).
+BASIS_LETTERS = {StatusBasis.STATED: "s", StatusBasis.INFERRED: "i", StatusBasis.JUDGEMENT: "j"}
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -127,7 +139,19 @@ class Project(Audited):
         editable=False,
         help_text=_("The number of the first-reported cycle, kept in step with it (orders the unresolved report)."),
     )
-    note = models.TextField(_("note"), blank=True)
+    basis_path = models.CharField(
+        _("basis per cycle"),
+        max_length=100,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("One letter per cycle number: how the status at the end of that cycle is known (see tracker/status/letters.py)."),
+    )
+    public_note_ru = models.TextField(_("public note (Russian)"), blank=True)
+    public_note_en = models.TextField(_("public note (English)"), blank=True)
+    note = models.TextField(
+        _("editors' note"), blank=True, help_text=_("Remarks on data entry; never shown on public pages.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(
@@ -195,6 +219,15 @@ class Project(Audited):
     @property
     def title(self):
         return bilingual(self, "title_ru", "title_en")
+
+    @property
+    def public_note(self):
+        return reader_text(self, "public_note_ru", "public_note_en")
+
+    @property
+    def basis(self):
+        """How the current status is known: the basis of the change that set it."""
+        return {code: basis for basis, code in BASIS_LETTERS.items()}.get(self.basis_path[-1:])
 
     @property
     def announced_display(self):

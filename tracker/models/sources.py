@@ -43,7 +43,9 @@ class Source(Audited):
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.RUSSIAN
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("editors' note"), blank=True, help_text=_("Remarks on data entry; never shown on public pages.")
+    )
 
     class Meta:
         verbose_name = _("source")

@@ -6,11 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Audited
+from ratings.languages import reader_text
 from ratings.locks import ensure_unlocked
 from ratings.models import Cycle, choice_values
 
 from .evidence import Evidence
-from .projects import Project, ProjectStatus
+from .projects import Project, ProjectStatus, StatusBasis
 
 
 class StatusChange(Audited):
@@ -18,6 +19,8 @@ class StatusChange(Audited):
 
     Appended through `tracker.status.history.append_status_change`, never edited in place.
     """
+
+    Basis = StatusBasis
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("project"),
@@ -43,7 +46,18 @@ class StatusChange(Audited):
         verbose_name=_("evidence"),
         # Index: PROTECT check when evidence is deleted (`evidence_id = …`).
     )
-    note = models.TextField(_("note"), blank=True)
+    basis = models.CharField(
+        _("basis"),
+        max_length=10,
+        choices=Basis.choices,
+        default=Basis.STATED,
+        help_text=_("How we know: the source says so, inferred from silence, or the editors' reading of indirect evidence."),
+    )
+    public_note_ru = models.TextField(_("public note (Russian)"), blank=True)
+    public_note_en = models.TextField(_("public note (English)"), blank=True)
+    note = models.TextField(
+        _("editors' note"), blank=True, help_text=_("Remarks on data entry; never shown on public pages.")
+    )
     is_initial = models.BooleanField(_("initial"), default=False, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,6 +85,9 @@ class StatusChange(Audited):
                 fields=["project"], condition=Q(is_initial=True), name="one_initial_status_change"
             ),
             models.CheckConstraint(
+                condition=Q(basis__in=choice_values(StatusBasis)), name="status_change_basis_valid"
+            ),
+            models.CheckConstraint(
                 condition=Q(is_initial=False) | Q(status=ProjectStatus.ANNOUNCED),
                 name="initial_status_change_is_announced",
             ),
@@ -93,6 +110,10 @@ class StatusChange(Audited):
         A change without an effective date counts from the start of its cycle.
         """
         return ["-cycle__number", models.F("effective_on").desc(nulls_last=True), "-id"]
+
+    @property
+    def public_note(self):
+        return reader_text(self, "public_note_ru", "public_note_en")
 
     def clean(self):
         if self.effective_on and self.cycle_id and not self.cycle.contains(self.effective_on):

@@ -51,6 +51,13 @@ SUMMARIES = {
     _K.RESULT: "Construction, deliveries or operation reported for {ref}.",
     _K.CONTRADICTION: "A party denies or abandons {ref}.",
 }
+SUMMARIES_RU = {
+    _K.EFFORT: "Переговоры, визит или меморандум по проекту {ref}.",
+    _K.FOLLOW_UP: "Проект {ref} упомянут снова, заметного продвижения нет.",
+    _K.SETBACK: "Сообщается о приостановке или задержке работ по проекту {ref}.",
+    _K.RESULT: "Сообщается о строительстве, поставках или работе проекта {ref}.",
+    _K.CONTRADICTION: "Одна из сторон отрицает проект {ref} или отказывается от него.",
+}
 
 
 @dataclass
@@ -218,12 +225,12 @@ def _add_ratings(rng, cycles, regions):
     """Ratings for every region and cycle that has none."""
     rated = set(Rating.objects.values_list("region_id", "cycle_id"))
     ratings = [
-        (region.pk, cycle.pk, rng.randint(1, 10), "")
+        (region.pk, cycle.pk, rng.randint(1, 10), "", "", "")
         for cycle in cycles
         for region in regions
         if (region.pk, cycle.pk) not in rated
     ]
-    _insert(Rating, ["region_id", "cycle_id", "score", "note"], ratings)
+    _insert(Rating, ["region_id", "cycle_id", "score", "public_note_ru", "public_note_en", "note"], ratings)
     return len(ratings)
 
 
@@ -264,7 +271,7 @@ def _evidence_row(world, batch, reference, key, number, day, kind):
     batch.evidence.append((
         batch.evidence_id, f"{reference}-{key}", batch.project_id, world.cycles[number].pk,
         day, "day" if day else "", kind, SUMMARIES[kind].format(ref=reference),
-        world.source_ids[number], "", "", world.stamp,
+        SUMMARIES_RU[kind].format(ref=reference), world.source_ids[number], "", "", world.stamp,
     ))
     batch.evidence_id += 1
     return batch.evidence_id - 1
@@ -302,20 +309,21 @@ def _add_project(world, batch, region, reference, evidence_per_project):
         _evidence_row(world, batch, reference, f"X{k + 1}", number, day, kind)
     recorded = []
     for number, effective_on, status, cited in changes:
-        note = status_history.FIRST_REPORTED_NOTE if cited is None else ""
+        initial = cited is None
         batch.changes.append((
             batch.change_id, batch.project_id, world.cycles[number].pk, status, effective_on, cited,
-            note, cited is None, world.stamp,
+            StatusChange.Basis.STATED, status_history.FIRST_REPORTED_NOTE_RU if initial else "",
+            status_history.FIRST_REPORTED_NOTE if initial else "", "", initial, world.stamp,
         ))
-        recorded.append((number + 1, effective_on, batch.change_id, status))
+        recorded.append((number + 1, effective_on, batch.change_id, status, StatusChange.Basis.STATED))
         batch.change_id += 1
-    path = paths.status_path(first + 1, recorded, world.length)
+    path, basis_path = paths.paths(first + 1, recorded, world.length)
     status = paths.current_status(path)
     batch.projects.append((
         batch.project_id, reference, f"Синтетический проект {reference}", f"Synthetic project {reference}",
         region.pk, "", SECTORS[rng.randrange(len(SECTORS))], announced, "day" if announced else "",
         amount, CURRENCIES[rng.randrange(3)] if amount is not None else "", world.cycles[first].pk, first + 1,
-        status, path, "", world.stamp, world.stamp, 1,
+        status, path, basis_path, "", "", "", world.stamp, world.stamp, 1,
     ))
     batch.participations.append(
         (batch.project_id, world.org_ids[rng.randrange(len(world.org_ids))], ROLES[rng.randrange(len(ROLES))])
@@ -327,15 +335,17 @@ def _add_project(world, batch, region, reference, evidence_per_project):
 def _write(batch):
     _insert(Project, [
         "id", "reference", "title_ru", "title_en", "region_id", "location", "sector", "announced_on",
-        "announced_precision", "amount", "currency", "first_cycle_id", "first_number", "status", "status_path", "note",
+        "announced_precision", "amount", "currency", "first_cycle_id", "first_number", "status", "status_path", "basis_path",
+        "public_note_ru", "public_note_en", "note",
         "created_at", "updated_at", "version",
     ], batch.projects)
     _insert(Evidence, [
         "id", "reference", "project_id", "cycle_id", "occurred_on", "precision", "kind", "summary",
-        "source_id", "locator", "attribution", "recorded_at",
+        "summary_ru", "source_id", "locator", "attribution", "recorded_at",
     ], batch.evidence)
     _insert(StatusChange, [
-        "id", "project_id", "cycle_id", "status", "effective_on", "evidence_id", "note", "is_initial", "recorded_at",
+        "id", "project_id", "cycle_id", "status", "effective_on", "evidence_id", "basis",
+        "public_note_ru", "public_note_en", "note", "is_initial", "recorded_at",
     ], batch.changes)
     _insert(Participation, ["project_id", "organization_id", "role"], batch.participations)
     _reset_sequences()

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ratings.models import Cycle, Region
 
-from tracker.models import Evidence, Organization, Participation, Project
+from tracker.models import Evidence, Organization, Participation, Project, StatusChange
+from tracker.status.marks import contradicted, with_basis
 
 from .forms_html import QuickRenderer
 from .search import search_projects
@@ -41,6 +42,14 @@ class ProjectFilter(django_filters.FilterSet):
         to_field_name="number",
         method="filter_nothing",
         empty_label=_("now"),
+    )
+    basis = django_filters.ChoiceFilter(
+        label=_("How the status is known"), choices=StatusChange.Basis.choices, method="filter_basis"
+    )
+    disputed = django_filters.ChoiceFilter(
+        label=_("Disputed"),
+        choices=[("yes", _("disputed only")), ("no", _("not disputed"))],
+        method="filter_disputed",
     )
     first_cycle = django_filters.ModelChoiceFilter(
         label=_("First reported in"), queryset=Cycle.objects.order_by("number"), to_field_name="number"
@@ -104,6 +113,13 @@ class ProjectFilter(django_filters.FilterSet):
         if cycle:
             return queryset.with_status_at_end(cycle).filter(status_at_end=value)
         return queryset.filter(status=value)
+
+    def filter_basis(self, queryset, name, value):
+        cycle = self.form.cleaned_data.get("as_of")
+        return with_basis(queryset, value, cycle.number if cycle else None)
+
+    def filter_disputed(self, queryset, name, value):
+        return queryset.filter(contradicted() if value == "yes" else ~contradicted())
 
     def filter_partner(self, queryset, name, value):
         """Projects with a participant named like `value` (or the organisation with that id,

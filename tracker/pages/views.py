@@ -17,8 +17,8 @@ from ratings.models import Cycle, Rating, Region
 
 from tracker.models import Evidence, Organization, Participation, Project, StatusChange
 from tracker.spreadsheets.formats import BY_EXTENSION
-from tracker.spreadsheets.reports import unresolved_dataset
-from tracker.spreadsheets.resources import ProjectResource
+from tracker.spreadsheets.reports import public_projects_dataset, unresolved_dataset
+from tracker.status.marks import attach_marks
 from tracker.status.unresolved import attach_follow_up, status_projects
 
 from . import charts, stats
@@ -99,7 +99,7 @@ def report_page(request, projects, cycle, size=PAGE_SIZE):
     ids = list(page.object_list)
     found = status_projects().filter(pk__in=ids).with_cycle_statuses(cycle).select_related("region", "first_cycle")
     by_id = {p.pk: p for p in found} if ids else {}
-    return page, attach_follow_up([by_id[pk] for pk in ids], cycle)
+    return page, attach_marks(attach_follow_up([by_id[pk] for pk in ids], cycle), cycle)
 
 
 def list_projects(queryset):
@@ -162,8 +162,9 @@ def project_list(request):
     projects = list_projects(filters.qs)
     extension = request.GET.get("export")
     if extension in EXPORT_FORMATS:
-        return export_response(ProjectResource().export(projects.order_by("reference")), extension, "projects")
+        return export_response(public_projects_dataset(projects.order_by("reference")), extension, "projects")
     page = page_of(request, projects.order_by(*(projects.query.order_by or ["reference"])))
+    page.object_list = attach_marks(page.object_list)
     context = {"filters": filters, "page": page, "count": page.paginator.count, "export_formats": EXPORT_FORMATS}
     return render(request, "tracker/project_list.html", context)
 
@@ -220,7 +221,20 @@ def project_detail(request, reference):
         Prefetch("participations", queryset=Participation.objects.select_related("organization")),
     )
     project = get_object_or_404(queryset, reference=reference)
-    return render(request, "tracker/project_detail.html", {"project": project, "timeline": timeline(project)})
+    attach_marks([project])
+    context = {"project": project, "timeline": timeline(project), "dispute": dispute(project)}
+    return render(request, "tracker/project_detail.html", context)
+
+
+def dispute(project):
+    """The claims and the denials of a disputed project, side by side: (claims,
+    contradictions), each evidence with its source and attribution."""
+    evidence = list(project.evidence.all())
+    contradictions = [e for e in evidence if e.kind == Evidence.Kind.CONTRADICTION]
+    if not contradictions:
+        return None
+    claims = [e for e in evidence if e.kind != Evidence.Kind.CONTRADICTION]
+    return claims, contradictions
 
 
 @public_page
@@ -237,6 +251,7 @@ def region_detail(request, slug):
         status: (now.get(status, 0), list(region.projects.filter(status=status).order_by("reference")[:REGION_LIST]))
         for status in Project.Status
     }
+    attach_marks([p for _total, projects in grouped.values() for p in projects])
     unresolved_page, unresolved_rows = report_page(None, status_projects().filter(region=region), cycle, REGION_LIST)
     context = {
         "region": region,
@@ -262,9 +277,9 @@ def organization_detail(request, pk):
     participations = (
         organization.participations.select_related("project__region").order_by("project__reference")
     )
-    return render(
-        request, "tracker/organization_detail.html", {"organization": organization, "page": page_of(request, participations)}
-    )
+    page = page_of(request, participations)
+    attach_marks([p.project for p in page.object_list])
+    return render(request, "tracker/organization_detail.html", {"organization": organization, "page": page})
 
 
 @public_page

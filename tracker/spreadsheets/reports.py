@@ -9,6 +9,8 @@ amounts — and each format writes them its own way (tracker/spreadsheets/format
 
 import tablib
 
+from ratings.numerals import to_roman
+from tracker.status.marks import basis_from_path, contradicted
 from tracker.status.unresolved import status_projects
 
 UNRESOLVED_COLUMNS = [
@@ -23,10 +25,12 @@ UNRESOLVED_COLUMNS = [
     "suggested_status",
     "amount",
     "currency",
+    "basis",
+    "disputed",
 ]
 
 
-def unresolved_row(project):
+def unresolved_row(project, cycle):
     """The cells of one project of `StatusQuerySet.unresolved_report`, in column order."""
     return [
         project.reference,
@@ -40,6 +44,8 @@ def unresolved_row(project):
         project.suggested_status,
         project.amount,
         project.currency,
+        basis_from_path(project.basis_path, cycle.number),
+        project.disputed,
     ]
 
 
@@ -47,6 +53,31 @@ def unresolved_dataset(cycle, projects=None):
     """The projects among `projects` (a queryset, default every project) that remained
     unresolved in `cycle`, in report order, with their follow-up figures."""
     dataset = tablib.Dataset(headers=UNRESOLVED_COLUMNS, title="unresolved")
-    for project in status_projects(projects).unresolved_report(cycle):
-        dataset.append(unresolved_row(project))
+    for project in status_projects(projects).unresolved_report(cycle).annotate(disputed=contradicted()):
+        dataset.append(unresolved_row(project, cycle))
+    return dataset
+
+
+#: The public projects export: what the projects page shows, never the editors' notes.
+PUBLIC_PROJECT_COLUMNS = [
+    "reference", "region", "title_ru", "title_en", "location", "sector", "announced_on",
+    "announced_precision", "amount", "currency", "first_cycle", "status", "basis", "disputed",
+    "public_note_ru", "public_note_en",
+]
+
+
+def public_projects_dataset(projects):
+    """The projects of `projects` (a queryset, in its order) as the public export: one
+    query, the status with how it is known (`basis`) and the disputed mark."""
+    dataset = tablib.Dataset(headers=PUBLIC_PROJECT_COLUMNS, title="projects")
+    rows = projects.annotate(disputed=contradicted()).values_list(
+        "reference", "region__iso_code", "title_ru", "title_en", "location", "sector", "announced_on",
+        "announced_precision", "amount", "currency", "first_number", "status", "basis_path", "disputed",
+        "public_note_ru", "public_note_en",
+    )
+    for row in rows.iterator(chunk_size=2000):
+        row = list(row)
+        row[10] = to_roman(row[10]) if row[10] else ""
+        row[12] = basis_from_path(row[12]) or ""
+        dataset.append(row)
     return dataset

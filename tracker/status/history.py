@@ -20,6 +20,7 @@ from tracker.models.data_version import bump
 from . import letters
 
 FIRST_REPORTED_NOTE = "First reported."
+FIRST_REPORTED_NOTE_RU = "Впервые упомянут."
 
 
 def path_length():
@@ -36,6 +37,7 @@ def prepare_new(project, length):
     number = project.first_cycle.number
     project.status = Project.Status.ANNOUNCED
     project.status_path = letters.initial_path(number, length)
+    project.basis_path = letters.initial_basis_path(number, length)
     project.first_number = number
 
 
@@ -45,7 +47,9 @@ def initial_change(project):
         project=project,
         cycle_id=project.first_cycle_id,
         status=Project.Status.ANNOUNCED,
-        note=FIRST_REPORTED_NOTE,
+        basis=StatusChange.Basis.STATED,
+        public_note_ru=FIRST_REPORTED_NOTE_RU,
+        public_note_en=FIRST_REPORTED_NOTE,
         is_initial=True,
     )
 
@@ -96,11 +100,17 @@ def first_cycles_corrected(projects):
 
 
 @transaction.atomic
-def append_status_change(project, status, cycle, *, effective_on=None, evidence=None, note="", by=None):
+def append_status_change(
+    project, status, cycle, *, effective_on=None, evidence=None, basis=None, note="",
+    public_note_ru="", public_note_en="", by=None,
+):
     """Append a status change and keep the project's status in step — the only way to
     change a status. The project row is locked while its new status is worked out, so
     concurrent appends cannot leave it stale. Raises ValidationError when the change is
-    inconsistent (outside its cycle, before the first cycle, in a locked cycle…)."""
+    inconsistent (outside its cycle, before the first cycle, in a locked cycle…).
+
+    Without a `basis`, a change citing evidence is *stated*, else the editors' *judgement*
+    (docs/domain.md "Basis")."""
     locked = Project.objects.select_for_update().get(pk=project.pk)
     change = StatusChange(
         project=locked,
@@ -108,13 +118,20 @@ def append_status_change(project, status, cycle, *, effective_on=None, evidence=
         status=status,
         effective_on=effective_on,
         evidence=evidence,
+        basis=basis or default_basis(evidence),
         note=note,
+        public_note_ru=public_note_ru,
+        public_note_en=public_note_en,
         recorded_by=by,
     )
     change.full_clean()
     change.save()
     _refresh(project, sync_status_paths(Project.objects.filter(pk=project.pk)))
     return change
+
+
+def default_basis(evidence):
+    return StatusChange.Basis.STATED if evidence is not None else StatusChange.Basis.JUDGEMENT
 
 
 @transaction.atomic
@@ -127,8 +144,8 @@ def delete_status_change(change):
 
 
 def _refresh(project, synced):
-    path, status, first_number = synced.get(project.pk, (project.status_path, project.status, project.first_number))
-    project.status_path, project.status, project.first_number = path, status, first_number
+    stored = (project.status_path, project.status, project.first_number, project.basis_path)
+    project.status_path, project.status, project.first_number, project.basis_path = synced.get(project.pk, stored)
 
 
 # -- cycles ------------------------------------------------------------------------------
@@ -143,7 +160,10 @@ def cycles_changed(*, renumbered=False):
         return
     length = path_length()
     shorter = Project.objects.filter(status_path__gt="").annotate(n=Length("status_path")).filter(n__lt=length)
-    while shorter.update(status_path=Concat(F("status_path"), Right("status_path", 1))):
+    while shorter.update(
+        status_path=Concat(F("status_path"), Right("status_path", 1)),
+        basis_path=Concat(F("basis_path"), Right("basis_path", 1)),
+    ):
         bump()
 
 
@@ -171,33 +191,35 @@ def delete_cycle(cycle):
 
 def recomputed_status_paths(projects):
     """For each of `projects` (a queryset): (pk, reference, stored, computed), where both
-    are (status_path, status, first_number) — as stored on the row, and as its status
-    history and first cycle give them. Two queries per thousand projects."""
+    are (status_path, status, first_number, basis_path) — as stored on the row, and as its
+    status history and first cycle give them. Two queries per thousand projects."""
     length = path_length()
-    columns = ("pk", "reference", "first_cycle__number", "status_path", "status", "first_number")
+    columns = ("pk", "reference", "first_cycle__number", "status_path", "status", "first_number", "basis_path")
     for chunk in _chunks(projects.order_by("pk").values_list(*columns)):
         history = {row[0]: [] for row in chunk}
         rows = StatusChange.objects.filter(project_id__in=list(history)).values_list(
-            "project_id", "cycle__number", "effective_on", "pk", "status"
+            "project_id", "cycle__number", "effective_on", "pk", "status", "basis"
         )
         for project_id, *change in rows:
             history[project_id].append(change)
-        for pk, reference, first_number, old_path, old_status, old_first in chunk:
-            path = letters.status_path(first_number, history[pk], length)
-            computed = (path, letters.current_status(path) or old_status, first_number)
-            yield pk, reference, (old_path, old_status, old_first), computed
+        for pk, reference, first_number, old_path, old_status, old_first, old_basis in chunk:
+            path, basis_path = letters.paths(first_number, history[pk], length)
+            computed = (path, letters.current_status(path) or old_status, first_number, basis_path)
+            yield pk, reference, (old_path, old_status, old_first, old_basis), computed
 
 
 def sync_status_paths(projects):
-    """Recompute `status_path`, `status` and `first_number` of `projects` (a queryset) and
-    store those that differ; returns {pk: (path, status, first_number)}."""
+    """Recompute `status_path`, `status`, `first_number` and `basis_path` of `projects`
+    (a queryset) and store those that differ; returns {pk: (path, status, first_number,
+    basis_path)}."""
     computed, stale = {}, []
-    for pk, _reference, stored, (path, status, first_number) in recomputed_status_paths(projects):
-        computed[pk] = (path, status, first_number)
-        if stored != (path, status, first_number):
-            stale.append(Project(pk=pk, status_path=path, status=status, first_number=first_number))
+    for pk, _reference, stored, now in recomputed_status_paths(projects):
+        computed[pk] = now
+        if stored != now:
+            path, status, first_number, basis_path = now
+            stale.append(Project(pk=pk, status_path=path, status=status, first_number=first_number, basis_path=basis_path))
     if stale:
-        Project.objects.bulk_update(stale, ["status_path", "status", "first_number"], batch_size=1000)
+        Project.objects.bulk_update(stale, ["status_path", "status", "first_number", "basis_path"], batch_size=1000)
         bump()
     return computed
 

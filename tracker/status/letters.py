@@ -11,11 +11,16 @@ cycle is C or earlier, latest by cycle number, then later effective date — a c
 without one counts from the start of its cycle — then later record) and rewritten by
 `tracker.status.history` whenever that history changes. With it, "unresolved in C" is
 two letters of one column instead of two correlated subqueries per project.
+
+`Project.basis_path` runs beside it, letter for letter: how the status at the end of that
+cycle is known — the basis of the change that set it (docs/domain.md "Basis"): `s`tated,
+`i`nferred from silence, editors' `j`udgement, `-` before the first cycle.
 """
 
 import datetime
 
-from tracker.models import Project
+from tracker.models import Project, StatusChange
+from tracker.models.projects import BASIS_LETTERS
 
 CODES = {
     Project.Status.ANNOUNCED: "a",
@@ -24,6 +29,8 @@ CODES = {
     Project.Status.DROPPED: "d",
 }
 STATUSES = {code: status for status, code in CODES.items()}
+BASIS_CODES = BASIS_LETTERS
+BASES = {code: basis for basis, code in BASIS_CODES.items()}
 UNREPORTED = "-"
 UNFINISHED_CODES = tuple(CODES[status] for status in Project.UNFINISHED)
 RESOLVED_CODES = tuple(CODES[status] for status in Project.RESOLVED)
@@ -39,24 +46,40 @@ def status_path(first_number, changes, length):
 
     `changes`: (cycle number, effective date or None, id, status) for each change.
     """
+    return paths(first_number, [(*change[:4], StatusChange.Basis.STATED) for change in changes], length)[0]
+
+
+def paths(first_number, changes, length):
+    """(status path, basis path) for a project first reported in cycle `first_number`.
+
+    `changes`: (cycle number, effective date or None, id, status, basis) for each change.
+    """
     latest = {}
-    for number, effective_on, pk, status in changes:
+    for number, effective_on, pk, status, basis in changes:
         key = within_cycle_order(effective_on, pk)
         if number not in latest or key > latest[number][0]:
-            latest[number] = (key, status)
+            latest[number] = (key, status, basis)
     if not latest:
-        return ""
-    letters, current = [], UNREPORTED
+        return "", ""
+    statuses, bases, current = [], [], (UNREPORTED, UNREPORTED)
     for number in range(1, max(length, max(latest)) + 1):
         if number in latest:
-            current = CODES[latest[number][1]]
-        letters.append(UNREPORTED if number < first_number else current)
-    return "".join(letters)
+            _key, status, basis = latest[number]
+            current = (CODES[status], BASIS_CODES.get(basis, BASIS_CODES[StatusChange.Basis.STATED]))
+        reported = number >= first_number
+        statuses.append(current[0] if reported else UNREPORTED)
+        bases.append(current[1] if reported else UNREPORTED)
+    return "".join(statuses), "".join(bases)
 
 
 def initial_path(first_number, length):
     """The path of a new project: announced from its first cycle on."""
     return UNREPORTED * (first_number - 1) + CODES[Project.Status.ANNOUNCED] * max(1, length - first_number + 1)
+
+
+def initial_basis_path(first_number, length):
+    """The basis path of a new project: its initial change is stated."""
+    return UNREPORTED * (first_number - 1) + BASIS_CODES[StatusChange.Basis.STATED] * max(1, length - first_number + 1)
 
 
 def letter_at(path, number):
@@ -68,3 +91,7 @@ def letter_at(path, number):
 
 def current_status(path):
     return STATUSES.get(path[-1:]) if path else None
+
+
+def current_basis(path):
+    return BASES.get(path[-1:]) if path else None

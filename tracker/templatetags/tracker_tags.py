@@ -1,7 +1,8 @@
+import datetime
 import functools
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext
 
 register = template.Library()
@@ -25,6 +26,41 @@ def status_badge(status):
     if not status:
         return "—"
     return format_html('<span class="status status-{}">{}</span>', status, gettext(status))
+
+
+@register.simple_tag
+def status_marks(status, basis=None, news_since=None, disputed=False):
+    """A status with how it is known and the disputed mark (docs/domain.md "Basis",
+    "Disputed"), e.g. «застопорился · выведено: нет новостей с 2024 г.»."""
+    parts = [status_badge(status)]
+    if status and basis:
+        parts.append(format_html('<span class="basis basis-{}">{}</span>', basis, basis_text(basis, news_since)))
+    if disputed:
+        parts.append(format_html('<span class="disputed" title="{}">{}</span>', gettext("The record holds a denial or a contrary report."), gettext("disputed")))
+    return format_html_join(" · ", "{}", ((part,) for part in parts))
+
+
+def basis_text(basis, news_since=None):
+    if basis == "inferred":
+        if isinstance(news_since, datetime.date):
+            return gettext("inferred: no news since %(year)s") % {"year": news_since.year}
+        if news_since:
+            return gettext("inferred: no news after cycle %(cycle)s") % {"cycle": news_since}
+        return gettext("inferred: no news")
+    if basis == "judgement":
+        return gettext("editors' judgement")
+    return gettext("stated by the source")
+
+
+@register.filter
+def in_language(text):
+    """A ReaderText (ratings/languages.py) with its language, marked when it is the other one."""
+    if not text:
+        return ""
+    if getattr(text, "fallback", False):
+        label = gettext("in English") if text.language == "en" else gettext("in Russian")
+        return format_html('<span lang="{}">{}</span> <small class="fallback">({})</small>', text.language, text, label)
+    return format_html('<span lang="{}">{}</span>', getattr(text, "language", "ru"), text)
 
 
 @register.filter

@@ -48,17 +48,23 @@ class CycleResource(TrackerResource):
 
     number = column("number", NumeralWidget())
     title = text("title")
+    title_en = text("title_en")
     period_start = column("period_start", DateWidget())
     period_end = column("period_end", DateWidget())
     published_on = column("published_on", DateWidget())
     is_published = column("is_published", BooleanWidget())
+    public_note_ru = text("public_note_ru")
+    public_note_en = text("public_note_en")
     note = text("note")
 
     class Meta:
         model = Cycle
         name = "cycles"
         import_id_fields = ["number"]
-        fields = ["number", "title", "period_start", "period_end", "published_on", "is_published", "note"]
+        fields = [
+            "number", "title", "title_en", "period_start", "period_end", "published_on", "is_published",
+            "public_note_ru", "public_note_en", "note",
+        ]
         skip_unchanged = True
         report_skipped = True
 
@@ -79,13 +85,15 @@ class RatingResource(TrackerResource):
     cycle = column("cycle", CycleWidget())
     score = column("score", IntegerWidget())
     tier = column("tier", readonly=True)
+    public_note_ru = text("public_note_ru")
+    public_note_en = text("public_note_en")
     note = text("note")
 
     class Meta:
         model = Rating
         name = "ratings"
         import_id_fields = ["region", "cycle"]
-        fields = ["region", "cycle", "score", "tier", "note"]
+        fields = ["region", "cycle", "score", "tier", "public_note_ru", "public_note_en", "note"]
         skip_unchanged = True
         report_skipped = True
 
@@ -154,6 +162,8 @@ class ProjectResource(TrackerResource):
     currency = choice("currency", Project.Currency)
     first_cycle = column("first_cycle", CycleWidget())
     status = column("status", readonly=True)
+    public_note_ru = text("public_note_ru")
+    public_note_en = text("public_note_en")
     note = text("note")
 
     class Meta:
@@ -163,7 +173,7 @@ class ProjectResource(TrackerResource):
         fields = [
             "reference", "region", "title_ru", "title_en", "location", "sector",
             "announced_on", "announced_precision", "amount", "currency", "first_cycle",
-            "status", "note",
+            "status", "public_note_ru", "public_note_en", "note",
         ]
         skip_unchanged = True
         report_skipped = True
@@ -224,6 +234,7 @@ class EvidenceResource(TrackerResource):
     date_precision = choice("precision", DatePrecision, "date_precision")
     kind = choice("kind", Evidence.Kind)
     summary = text("summary")
+    summary_ru = text("summary_ru")
     source = column("source", KeyWidget(Source, ["title", "url"], gettext_lazy("Source")))
     locator = text("locator")
     attribution = text("attribution")
@@ -233,7 +244,7 @@ class EvidenceResource(TrackerResource):
         name = "evidence"
         import_id_fields = ["reference"]
         fields = [
-            "reference", "project", "cycle", "date", "date_precision", "kind", "summary",
+            "reference", "project", "cycle", "date", "date_precision", "kind", "summary", "summary_ru",
             "source", "locator", "attribution",
         ]
         skip_unchanged = True
@@ -272,6 +283,9 @@ class StatusChangeResource(TrackerResource):
     status = choice("status", Project.Status)
     effective_on = column("effective_on", DateWidget())
     evidence = column("evidence", KeyWidget(Evidence, ["reference"], gettext_lazy("Evidence")))
+    basis = choice("basis", StatusChange.Basis)
+    public_note_ru = text("public_note_ru")
+    public_note_en = text("public_note_en")
     note = text("note")
     initial = column("is_initial", BooleanWidget(), "initial", readonly=True)
 
@@ -279,8 +293,16 @@ class StatusChangeResource(TrackerResource):
         model = StatusChange
         name = "status_changes"
         import_id_fields = ["project", "cycle", "status"]
-        fields = ["project", "cycle", "status", "effective_on", "evidence", "note", "initial"]
+        fields = [
+            "project", "cycle", "status", "effective_on", "evidence", "basis", "public_note_ru",
+            "public_note_en", "note", "initial",
+        ]
         report_skipped = True
+
+    @staticmethod
+    def _basis_given(row):
+        """A row without a basis gets the default rule (docs/domain.md "Basis")."""
+        return row is not None and not is_blank(row.get("basis"))
 
     def get_queryset(self):
         return StatusChange.objects.select_related("project", "cycle", "evidence").order_by(
@@ -314,7 +336,10 @@ class StatusChangeResource(TrackerResource):
             instance.cycle,
             effective_on=instance.effective_on,
             evidence=instance.evidence,
+            basis=instance.basis if self._basis_given(row) else None,
             note=instance.note,
+            public_note_ru=instance.public_note_ru,
+            public_note_en=instance.public_note_en,
             by=self.acting_user(kwargs),
         )
         instance.pk = appended.pk
