@@ -117,3 +117,79 @@ def test_seed_files_are_utf8_csv_in_the_import_format():
         path = SEEDS / f"{name}.csv"
         header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
         assert set(header) <= set(resource().get_export_headers()), name
+
+
+def test_every_evidence_row_has_a_russian_and_an_english_summary(seeded):
+    import re
+
+    for reference, summary, summary_ru in Evidence.objects.values_list("reference", "summary", "summary_ru"):
+        assert summary.strip(), reference
+        assert re.search("[а-яё]", summary_ru, re.IGNORECASE), reference
+
+
+def test_every_status_change_says_how_we_know_in_both_languages(seeded):
+    assert not StatusChange.objects.exclude(basis__in=StatusChange.Basis.values).exists()
+    later = StatusChange.objects.filter(is_initial=False)
+    assert not later.filter(public_note_ru="").exists()
+    assert not later.filter(public_note_en="").exists()
+    assert set(later.values_list("basis", flat=True)) == set(StatusChange.Basis.values)
+
+
+def test_every_project_has_evidence_in_its_first_cycle(seeded):
+    from django.db.models import Exists, F, OuterRef
+
+    backed = Evidence.objects.filter(project=OuterRef("pk"), cycle=OuterRef("first_cycle"))
+    assert list(Project.objects.filter(~Exists(backed)).values_list("reference", flat=True)) == []
+    assert not StatusChange.objects.filter(cycle__number__lt=F("project__first_cycle__number")).exists()
+
+
+def test_vanished_from_the_agenda_is_stalled_not_dropped(seeded):
+    third = Cycle.objects.by_numeral("III")
+    for evidence in Evidence.objects.filter(cycle=third, summary_ru__icontains="исчез").select_related("project"):
+        assert evidence.project.status != Project.Status.DROPPED, evidence.reference
+    # «…исчез из повестки» (Jewish AO: the new road bridge, the graphene cluster)
+    for reference in ("YEV-002", "YEV-004"):
+        assert Project.objects.get(reference=reference).status == Project.Status.STALLED, reference
+
+
+def test_launched_projects_stay_launched_on_slowness_and_silence(seeded):
+    # «…медленнее, чем ожидалось» (Primorye gaming zone); «реконструкция идет медленными темпами»
+    for reference in ("PRI-019", "YEV-007"):
+        project = Project.objects.get(reference=reference)
+        assert project.status == Project.Status.LAUNCHED, reference
+    launched_then_stalled = [
+        change
+        for change in StatusChange.objects.filter(status=Project.Status.STALLED, is_initial=False).select_related("project")
+        if "l" in change.project.status_path[: change.cycle.number - 1]
+    ]
+    for change in launched_then_stalled:  # only where the source says work stopped
+        assert change.basis in (StatusChange.Basis.STATED, StatusChange.Basis.JUDGEMENT), change.project.reference
+
+
+def test_the_denied_drones_claim_is_disputed_and_the_crimea_claim_comes_from_intelligence(seeded, client):
+    from tracker.models import Source
+
+    response = client.get("/projects/UD-901/")
+    assert "оспаривается" in response.content.decode()
+    crimea = Source.objects.get(title__startswith="Russia Turns to Chinese Companies")
+    assert crimea.kind == Source.Kind.INTELLIGENCE_CLAIM
+
+
+def test_no_public_page_shows_an_editors_note(seeded, client):
+    from tracker.models import Organization, Source
+
+    notes = set()
+    for model in (Project, StatusChange, Rating, Region, Organization, Source, Cycle):
+        notes |= {n.strip() for n in model.objects.exclude(note="").values_list("note", flat=True)}
+    notes = {n for n in notes if len(n) >= 25}
+    assert notes
+    pages = ["/", "/projects/", "/unresolved/", "/regions/"]
+    pages += [r.get_absolute_url() for r in Region.objects.all()]
+    pages += [f"/projects/{ref}/" for ref in Project.objects.values_list("reference", flat=True)]
+    pages += [o.get_absolute_url() for o in Organization.objects.all()[:60]]
+    import html
+
+    for url in pages:
+        body = html.unescape(client.get(url).content.decode())
+        leaked = [n for n in notes if n in body]
+        assert not leaked, (url, leaked[:1])
