@@ -22,7 +22,7 @@ def search_projects(queryset, text):
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config=CONFIG, search_type="websearch")
         titles = SearchVector("title_ru", "title_en", "reference", config=CONFIG)
-        evidence = Evidence.objects.annotate(document=SearchVector("summary", config=CONFIG)).filter(
+        evidence = Evidence.objects.annotate(document=SearchVector("summary_ru", "summary", config=CONFIG)).filter(
             project=OuterRef("pk"), document=query
         )
         partners = Participation.objects.annotate(
@@ -37,7 +37,11 @@ def search_projects(queryset, text):
             | Q(title_ru__icontains=word)
             | Q(title_en__icontains=word)
             | Q(location__icontains=word)
-            | Exists(Evidence.objects.filter(project=OuterRef("pk"), summary__icontains=word))
+            | Exists(
+                Evidence.objects.filter(project=OuterRef("pk")).filter(
+                    Q(summary_ru__icontains=word) | Q(summary__icontains=word)
+                )
+            )
             | Exists(
                 Participation.objects.filter(project=OuterRef("pk")).filter(
                     Q(organization__name__icontains=word) | Q(organization__name_en__icontains=word)
