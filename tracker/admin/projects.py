@@ -53,7 +53,8 @@ class EvidenceInline(admin.StackedInline):
         ("occurred_on", "precision"),
         ("summary_ru", "summary"),
         ("source", "locator"),
-        ("attribution", "reference"),
+        ("attribution_ru", "attribution"),
+        "reference",
         ("recorded_by", "recorded_at"),
     ]
     readonly_fields = ["recorded_by", "recorded_at"]

@@ -66,6 +66,12 @@ class Evidence(LockedCycleMixin, Audited):
         blank=True,
         help_text=_("Who makes the claim, e.g. “according to Reuters”."),
     )
+    attribution_ru = models.CharField(
+        _("attribution (Russian)"),
+        max_length=300,
+        blank=True,
+        help_text=_("The same in Russian, e.g. «по данным Reuters»."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -111,12 +117,16 @@ class Evidence(LockedCycleMixin, Audited):
     def date_display(self):
         return format_date(self.occurred_on, self.precision)
 
-    LOCKED_FIELDS = ("cycle_id", "occurred_on", "precision", "kind", "summary", "summary_ru", "source_id", "locator", "attribution", "reference", "project_id")
+    LOCKED_FIELDS = ("cycle_id", "occurred_on", "precision", "kind", "summary", "summary_ru", "source_id", "locator", "attribution", "attribution_ru", "reference", "project_id")
 
     @property
     def summary_text(self):
         """The summary in the reader's language (docs/domain.md "Languages")."""
         return reader_text(self, "summary_ru", "summary")
+
+    @property
+    def attribution_text(self):
+        return reader_text(self, "attribution_ru", "attribution")
 
     def clean(self):
         errors = check_precision(self.occurred_on, self.precision, "precision")

@@ -271,7 +271,7 @@ def _evidence_row(world, batch, reference, key, number, day, kind):
     batch.evidence.append((
         batch.evidence_id, f"{reference}-{key}", batch.project_id, world.cycles[number].pk,
         day, "day" if day else "", kind, SUMMARIES[kind].format(ref=reference),
-        SUMMARIES_RU[kind].format(ref=reference), world.source_ids[number], "", "", world.stamp,
+        SUMMARIES_RU[kind].format(ref=reference), world.source_ids[number], "", "", "", world.stamp,
     ))
     batch.evidence_id += 1
     return batch.evidence_id - 1
@@ -341,7 +341,7 @@ def _write(batch):
     ], batch.projects)
     _insert(Evidence, [
         "id", "reference", "project_id", "cycle_id", "occurred_on", "precision", "kind", "summary",
-        "summary_ru", "source_id", "locator", "attribution", "recorded_at",
+        "summary_ru", "source_id", "locator", "attribution", "attribution_ru", "recorded_at",
     ], batch.evidence)
     _insert(StatusChange, [
         "id", "project_id", "cycle_id", "status", "effective_on", "evidence_id", "basis",

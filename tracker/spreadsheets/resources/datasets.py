@@ -238,6 +238,7 @@ class EvidenceResource(TrackerResource):
     source = column("source", KeyWidget(Source, ["title", "url"], gettext_lazy("Source")))
     locator = text("locator")
     attribution = text("attribution")
+    attribution_ru = text("attribution_ru")
 
     class Meta:
         model = Evidence
@@ -245,7 +246,7 @@ class EvidenceResource(TrackerResource):
         import_id_fields = ["reference"]
         fields = [
             "reference", "project", "cycle", "date", "date_precision", "kind", "summary", "summary_ru",
-            "source", "locator", "attribution",
+            "source", "locator", "attribution", "attribution_ru",
         ]
         skip_unchanged = True
         report_skipped = True
