@@ -264,9 +264,10 @@ class EvidenceResource(TrackerResource):
             cycle = self.fields["cycle"].clean(row)
         except ValueError:
             return None
-        return Evidence.objects.filter(
-            project=project, cycle=cycle, kind=row.get("kind", ""), summary=row.get("summary", "")
-        ).first()
+        said = {"summary": row.get("summary") or ""}
+        if "summary_ru" in row:  # files made before the Russian column match as before
+            said["summary_ru"] = row.get("summary_ru") or ""
+        return Evidence.objects.filter(project=project, cycle=cycle, kind=row.get("kind", ""), **said).first()
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance._state.adding:
