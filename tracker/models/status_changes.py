@@ -74,7 +74,7 @@ class StatusChange(Audited):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         permissions = [("import_statuschange", "Can import status changes from spreadsheets")]
-        ordering = ["project", "cycle__number", models.F("effective_on").asc(nulls_first=True), "id"]
+        ordering = ["project", "cycle__number", "-is_initial", models.F("effective_on").asc(nulls_first=True), "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=choice_values(ProjectStatus)),
@@ -105,11 +105,11 @@ class StatusChange(Audited):
 
     @staticmethod
     def latest_first():
-        """Order of a project's history, latest first (docs/domain.md "Status history": ties by later date, then later record).
+        """Order of a project's history, latest first (docs/domain.md "Status history": ties by later date, then later record; the initial change earliest in its cycle).
 
         A change without an effective date counts from the start of its cycle.
         """
-        return ["-cycle__number", models.F("effective_on").desc(nulls_last=True), "-id"]
+        return ["-cycle__number", "is_initial", models.F("effective_on").desc(nulls_last=True), "-id"]
 
     @property
     def public_note(self):

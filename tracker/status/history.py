@@ -198,7 +198,7 @@ def recomputed_status_paths(projects):
     for chunk in _chunks(projects.order_by("pk").values_list(*columns)):
         history = {row[0]: [] for row in chunk}
         rows = StatusChange.objects.filter(project_id__in=list(history)).values_list(
-            "project_id", "cycle__number", "effective_on", "pk", "status", "basis"
+            "project_id", "cycle__number", "effective_on", "pk", "status", "basis", "is_initial"
         )
         for project_id, *change in rows:
             history[project_id].append(change)

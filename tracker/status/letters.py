@@ -36,9 +36,10 @@ UNFINISHED_CODES = tuple(CODES[status] for status in Project.UNFINISHED)
 RESOLVED_CODES = tuple(CODES[status] for status in Project.RESOLVED)
 
 
-def within_cycle_order(effective_on, pk):
-    """Sort key of changes inside one cycle: the greatest is the latest."""
-    return (effective_on is not None, effective_on or datetime.date.min, pk or 0)
+def within_cycle_order(effective_on, pk, is_initial=False):
+    """Sort key of changes inside one cycle: the greatest is the latest; the initial
+    change is always the earliest of its cycle."""
+    return (not is_initial, effective_on is not None, effective_on or datetime.date.min, pk or 0)
 
 
 def status_path(first_number, changes, length):
@@ -46,17 +47,18 @@ def status_path(first_number, changes, length):
 
     `changes`: (cycle number, effective date or None, id, status) for each change.
     """
-    return paths(first_number, [(*change[:4], StatusChange.Basis.STATED) for change in changes], length)[0]
+    return paths(first_number, [(*change[:4], StatusChange.Basis.STATED, False) for change in changes], length)[0]
 
 
 def paths(first_number, changes, length):
     """(status path, basis path) for a project first reported in cycle `first_number`.
 
-    `changes`: (cycle number, effective date or None, id, status, basis) for each change.
+    `changes`: (cycle number, effective date or None, id, status, basis[, is_initial]) for
+    each change.
     """
     latest = {}
-    for number, effective_on, pk, status, basis in changes:
-        key = within_cycle_order(effective_on, pk)
+    for number, effective_on, pk, status, basis, *initial in changes:
+        key = within_cycle_order(effective_on, pk, bool(initial and initial[0]))
         if number not in latest or key > latest[number][0]:
             latest[number] = (key, status, basis)
     if not latest:

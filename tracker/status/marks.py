@@ -50,14 +50,16 @@ def attach_marks(projects, cycle=None):
     if not ids:
         return projects
     numbers = None if cycle is None else cycle.number
+    # News up to the cycle shown; a contradiction anywhere in the record (as the filter
+    # and the exports read it).
+    news = ~Q(kind=Evidence.Kind.FOLLOW_UP) & (Q(cycle__number__lte=numbers) if numbers else Q())
     rows = (
         Evidence.objects.filter(project_id__in=ids)
-        .filter(Q(cycle__number__lte=numbers) if numbers else Q())
         .order_by()
         .values("project_id")
         .annotate(
-            last_news_on=Max("occurred_on", filter=~Q(kind__in=[Evidence.Kind.FOLLOW_UP])),
-            last_news_cycle=Max("cycle__number", filter=~Q(kind__in=[Evidence.Kind.FOLLOW_UP])),
+            last_news_on=Max("occurred_on", filter=news),
+            last_news_cycle=Max("cycle__number", filter=news),
             contradictions=models.Count("pk", filter=Q(kind=Evidence.Kind.CONTRADICTION)),
         )
     )

@@ -5,6 +5,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext
 
+from ratings.languages import ReaderText
+
 register = template.Library()
 
 
@@ -53,14 +55,25 @@ def basis_text(basis, news_since=None):
 
 
 @register.filter
-def in_language(text):
-    """A ReaderText (ratings/languages.py) with its language, marked when it is the other one."""
+def in_language(text, words=None):
+    """A ReaderText (ratings/languages.py) with its language, marked when it is the other
+    one; `words`: cut to that many words first."""
     if not text:
         return ""
+    if words:
+        text = _cut(text, int(words))
     if getattr(text, "fallback", False):
         label = gettext("in English") if text.language == "en" else gettext("in Russian")
         return format_html('<span lang="{}">{}</span> <small class="fallback">({})</small>', text.language, text, label)
     return format_html('<span lang="{}">{}</span>', getattr(text, "language", "ru"), text)
+
+
+def _cut(text, words):
+    from django.utils.text import Truncator
+
+    cut = ReaderText(Truncator(text).words(words))
+    cut.language, cut.fallback = text.language, text.fallback
+    return cut
 
 
 @register.filter

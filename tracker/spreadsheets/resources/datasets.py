@@ -301,6 +301,11 @@ class StatusChangeResource(TrackerResource):
         ]
         report_skipped = True
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute == "basis" and not self._basis_given(row):
+            return  # a blank basis is left to the rule in save_instance
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
     @staticmethod
     def _basis_given(row):
         """A row without a basis gets the default rule (docs/domain.md "Basis")."""
