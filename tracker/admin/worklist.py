@@ -21,7 +21,8 @@ from tracker.models.common import check_precision
 from tracker.status import history
 from tracker.status.unresolved import status_projects
 
-EDITORIAL_SOURCE = "Editorial review"
+#: The source of the editors' own "no news" findings: its title reads in both languages.
+EDITORIAL_SOURCE = "Редакционная проверка / Editorial review"
 NO_NEWS_EVIDENCE = gettext_noop("No news of the project in cycle %(cycle)s.")
 NO_NEWS_NOTE = gettext_noop("Inferred: no news in cycle %(cycle)s.")
 
@@ -44,7 +45,7 @@ def worklist(cycle):
 def editorial_source():
     source, _created = Source.objects.get_or_create(
         title=EDITORIAL_SOURCE,
-        defaults={"kind": Source.Kind.OTHER, "note": "The editors' own review of a cycle: no news found."},
+        defaults={"kind": Source.Kind.OTHER, "note": "The editors' own review of a cycle: no news found.", "language": Source.Language.RUSSIAN},
     )
     return source
 
