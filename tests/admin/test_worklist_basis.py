@@ -82,9 +82,12 @@ def test_both_editors_write_the_same_record(editor_client, pending, open_cycle, 
     assert texts[0] == texts[1]
 
 
-def test_the_inferred_status_shows_on_the_public_page_with_the_year_of_the_last_news(client, editor_client, pending):
+def test_the_inferred_status_shows_on_the_public_page_with_the_year_of_the_last_news(client, editor_client, pending, open_cycle):
     mark_no_news(editor_client, [pending[0]], "ru")
     url = pending[0].get_absolute_url()
+    assert "Выведено: в цикле IV" not in client.get(url).content.decode()  # a draft until published
+    open_cycle.is_published = True
+    open_cycle.save()
     russian = client.get(url).content.decode()
     assert '<span class="basis basis-inferred">выведено: нет новостей с 2024 г.</span>' in russian
     assert '<span lang="ru">Выведено: в цикле IV новостей нет.</span>' in russian

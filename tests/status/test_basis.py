@@ -173,7 +173,7 @@ def test_no_news_after_a_launch_changes_nothing_without_a_status_change(cycles, 
     assert at_end.status_at_end == S.LAUNCHED
     assert Project.objects.annotate(h=history_status_at_end_of(three)).get(pk=project.pk).h == S.LAUNCHED
     assert not status_projects().unresolved_in(three).filter(pk=project.pk).exists()
-    (marked,) = attach_marks([project], three)
+    (marked,) = attach_marks([project], three.number)
     assert (marked.basis_now, marked.news_since) == (B.STATED, None)
     assert_check_command_passes()
 
@@ -191,7 +191,7 @@ def test_vanished_from_the_agenda_recorded_as_stalled_and_stated(cycles, region)
     assert basis_from_path(project.basis_path, three.number) == B.STATED
     assert with_basis(Project.objects.all(), B.STATED, three.number).filter(pk=project.pk).exists()
     assert not with_basis(Project.objects.all(), B.INFERRED, three.number).filter(pk=project.pk).exists()
-    (marked,) = attach_marks([project], three)
+    (marked,) = attach_marks([project], three.number)
     assert (marked.basis_now, marked.news_since) == (B.STATED, None)
     # stalled is unfinished: it remained unresolved in III
     assert status_projects().unresolved_in(three).filter(pk=project.pk).exists()

@@ -10,6 +10,7 @@ from ratings.models import Cycle, Region
 from tracker.models import Evidence, Organization, Participation, Project, StatusChange
 from tracker.status.marks import contradicted, with_basis
 
+from .audience import audience_of
 from .forms_html import QuickRenderer
 from .search import search_projects
 
@@ -102,8 +103,19 @@ class ProjectFilter(django_filters.FilterSet):
         fields = []
         form = FilterForm
 
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        self.audience = audience_of(request) if request is not None else None
+        if self.audience is not None:  # the cycles the reader sees, nothing later
+            for name in ("as_of", "first_cycle", "evidence_in"):
+                self.filters[name].queryset = self.audience.cycles()
+
+    @property
+    def up_to(self):
+        return self.audience.up_to if self.audience is not None else None
+
     def filter_search(self, queryset, name, value):
-        return search_projects(queryset, value)
+        return search_projects(queryset, value, up_to=self.up_to)
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # read by filter_status
@@ -112,14 +124,17 @@ class ProjectFilter(django_filters.FilterSet):
         cycle = self.form.cleaned_data.get("as_of")
         if cycle:
             return queryset.with_status_at_end(cycle).filter(status_at_end=value)
+        if self.audience is not None:
+            return self.audience.with_status(queryset, value)
         return queryset.filter(status=value)
 
     def filter_basis(self, queryset, name, value):
         cycle = self.form.cleaned_data.get("as_of")
-        return with_basis(queryset, value, cycle.number if cycle else None)
+        return with_basis(queryset, value, cycle.number if cycle else self.up_to)
 
     def filter_disputed(self, queryset, name, value):
-        return queryset.filter(contradicted() if value == "yes" else ~contradicted())
+        disputed = contradicted(self.up_to)
+        return queryset.filter(disputed if value == "yes" else ~disputed)
 
     def filter_partner(self, queryset, name, value):
         """Projects with a participant named like `value` (or the organisation with that id,

@@ -15,14 +15,17 @@ from tracker.models import Evidence, Participation
 CONFIG = "russian"
 
 
-def search_projects(queryset, text):
+def search_projects(queryset, text, up_to=None):
+    """`queryset` narrowed to projects matching `text`; evidence counts only up to cycle
+    `up_to` (None: all), so drafts are never found by the public."""
     text = (text or "").strip()
     if not text:
         return queryset
+    seen = Evidence.objects.filter(cycle__number__lte=up_to) if up_to is not None else Evidence.objects.all()
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config=CONFIG, search_type="websearch")
         titles = SearchVector("title_ru", "title_en", "reference", config=CONFIG)
-        evidence = Evidence.objects.annotate(document=SearchVector("summary_ru", "summary", config=CONFIG)).filter(
+        evidence = seen.annotate(document=SearchVector("summary_ru", "summary", config=CONFIG)).filter(
             project=OuterRef("pk"), document=query
         )
         partners = Participation.objects.annotate(
@@ -38,7 +41,7 @@ def search_projects(queryset, text):
             | Q(title_en__icontains=word)
             | Q(location__icontains=word)
             | Exists(
-                Evidence.objects.filter(project=OuterRef("pk")).filter(
+                seen.filter(project=OuterRef("pk")).filter(
                     Q(summary_ru__icontains=word) | Q(summary__icontains=word)
                 )
             )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("health/", views.health, name="health"),
     path("language/<str:code>/", views.language, name="language"),
+    path("view/", views.view_mode, name="view_mode"),
     path("projects/", views.project_list, name="project_list"),
     path("projects/<str:reference>/", views.project_detail, name="project_detail"),
     path("unresolved/", views.unresolved, name="unresolved"),

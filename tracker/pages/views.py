@@ -7,7 +7,7 @@ import functools
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +22,7 @@ from tracker.status.marks import attach_marks
 from tracker.status.unresolved import attach_follow_up, status_projects
 
 from . import charts, stats
+from .audience import PUBLIC_VIEW, audience_of
 from .cache import cached_page
 from .filters import ProjectFilter
 
@@ -64,16 +65,33 @@ def language(request, code):
     return response
 
 
+def view_mode(request):
+    """An editor switches between the drafts and the public view (kept in the session)."""
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    if audience_of(request).editor:
+        request.session[PUBLIC_VIEW] = request.POST.get("mode") == "public"
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
 def chosen_cycle(request):
+    """The cycle of `?cycle=`, else the latest the reader sees; 404 for one they do not."""
+    audience = audience_of(request)
     numeral = request.GET.get("cycle")
     if numeral:
         try:
-            return Cycle.objects.by_numeral(numeral)
+            cycle = Cycle.objects.by_numeral(numeral)
         except Cycle.DoesNotExist:
-            raise Http404(_("There is no cycle “%(cycle)s”.") % {"cycle": numeral}) from None
-    cycle = stats.latest_cycle()
+            cycle = None
+        if not audience.sees(cycle):
+            raise Http404(_("There is no cycle “%(cycle)s”.") % {"cycle": numeral})
+        return cycle
+    cycle = audience.cycles().last()
     if cycle is None:
-        raise Http404(_("No cycle has been recorded yet."))
+        raise Http404(_("No cycle has been published yet."))
     return cycle
 
 
@@ -88,7 +106,7 @@ def page_of(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def report_page(request, projects, cycle, size=PAGE_SIZE):
+def report_page(request, projects, cycle, size=PAGE_SIZE, visible=None):
     """A page of the unresolved report: its ids are picked in report order first (an
     index walk that stops after the page), then the follow-up figures are worked out for
     those rows only (`attach_follow_up`), so a page costs the same with ten or a hundred
@@ -99,7 +117,7 @@ def report_page(request, projects, cycle, size=PAGE_SIZE):
     ids = list(page.object_list)
     found = status_projects().filter(pk__in=ids).with_cycle_statuses(cycle).select_related("region", "first_cycle")
     by_id = {p.pk: p for p in found} if ids else {}
-    return page, attach_marks(attach_follow_up([by_id[pk] for pk in ids], cycle), cycle)
+    return page, attach_marks(attach_follow_up([by_id[pk] for pk in ids], cycle), cycle.number, visible)
 
 
 def list_projects(queryset):
@@ -114,7 +132,8 @@ def health(request):
 @public_page
 def overview(request):
     cycle = chosen_cycle(request)
-    cycles = list(Cycle.objects.order_by("number"))
+    audience = audience_of(request)
+    cycles = list(audience.cycles())
     ratings = list(stats.rating_table(cycle))
     for r in ratings:
         r.change = None if r.previous_score is None else r.score - r.previous_score
@@ -128,7 +147,7 @@ def overview(request):
     }
     key = keys.get(order.lstrip("-"), keys["score"])
     ratings.sort(key=key, reverse=order.startswith("-"))
-    counted = stats.path_counts()  # every status figure below is read from these
+    counted = stats.path_counts(audience.projects(Project.objects.all()))  # every status figure below is read from these
     per_cycle = stats.status_counts_per_cycle(cycles, counted=counted)
     follow = stats.follow_through_by_region(cycle)
     scatter = [
@@ -157,14 +176,15 @@ def overview(request):
 
 @public_page
 def project_list(request):
-    queryset = status_projects()
-    filters = ProjectFilter(request.GET, queryset=queryset)
+    audience = audience_of(request)
+    filters = ProjectFilter(request.GET, queryset=audience.projects(status_projects()), request=request)
     projects = list_projects(filters.qs)
     extension = request.GET.get("export")
     if extension in EXPORT_FORMATS:
-        return export_response(public_projects_dataset(projects.order_by("reference")), extension, "projects")
+        dataset = public_projects_dataset(projects.order_by("reference"), audience.up_to)
+        return export_response(dataset, extension, "projects")
     page = page_of(request, projects.order_by(*(projects.query.order_by or ["reference"])))
-    page.object_list = attach_marks(page.object_list)
+    page.object_list = attach_marks(page.object_list, audience.up_to, audience.up_to)
     context = {"filters": filters, "page": page, "count": page.paginator.count, "export_formats": EXPORT_FORMATS}
     return render(request, "tracker/project_list.html", context)
 
@@ -172,14 +192,16 @@ def project_list(request):
 @public_page
 def unresolved(request):
     cycle = chosen_cycle(request)
-    filters = ProjectFilter(request.GET, queryset=status_projects())
+    audience = audience_of(request)
+    filters = ProjectFilter(request.GET, queryset=audience.projects(status_projects()), request=request)
     extension = request.GET.get("export")
     if extension in EXPORT_FORMATS:
-        return export_response(unresolved_dataset(cycle, filters.qs), extension, f"unresolved-{cycle.numeral}")
-    page, rows = report_page(request, filters.qs, cycle)
+        dataset = unresolved_dataset(cycle, filters.qs, visible=audience.up_to)
+        return export_response(dataset, extension, f"unresolved-{cycle.numeral}")
+    page, rows = report_page(request, filters.qs, cycle, visible=audience.up_to)
     context = {
         "cycle": cycle,
-        "cycles": Cycle.objects.order_by("number"),
+        "cycles": audience.cycles(),
         "filters": filters,
         "page": page,
         "rows": rows,
@@ -213,15 +235,16 @@ def timeline(project):
 
 @public_page
 def project_detail(request, reference):
-    evidence = Evidence.objects.select_related("cycle", "source")
-    changes = StatusChange.objects.select_related("cycle", "evidence")
-    queryset = Project.objects.select_related("region", "first_cycle").prefetch_related(
+    audience = audience_of(request)
+    evidence = audience.evidence(Evidence.objects.select_related("cycle", "source"))
+    changes = audience.evidence(StatusChange.objects.select_related("cycle", "evidence"))
+    queryset = audience.projects(Project.objects.select_related("region", "first_cycle")).prefetch_related(
         Prefetch("evidence", queryset=evidence),
         Prefetch("status_changes", queryset=changes),
         Prefetch("participations", queryset=Participation.objects.select_related("organization")),
     )
     project = get_object_or_404(queryset, reference=reference)
-    attach_marks([project])
+    attach_marks([project], audience.up_to, audience.up_to)
     context = {"project": project, "timeline": timeline(project), "dispute": dispute(project)}
     return render(request, "tracker/project_detail.html", context)
 
@@ -241,18 +264,22 @@ def dispute(project):
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
     cycle = chosen_cycle(request)
-    cycles = list(Cycle.objects.order_by("number"))
-    ratings = {r.cycle_id: r for r in Rating.objects.filter(region=region)}
+    audience = audience_of(request)
+    cycles = list(audience.cycles())
+    ratings = {r.cycle_id: r for r in Rating.objects.filter(region=region, cycle__number__lte=audience.up_to)}
     scores = [(c.numeral, ratings[c.pk].score if c.pk in ratings else None) for c in cycles]
-    counted = stats.path_counts(region.projects.all())
+    projects = audience.projects(region.projects.all())
+    counted = stats.path_counts(projects)
     launched, earlier = stats.follow_through(cycle, counted=counted)
-    now = dict(region.projects.order_by().values_list("status").annotate(n=Count("id")))
+    now = stats.status_counts(cycles[-1], counted=counted) if cycles else {}
     grouped = {
-        status: (now.get(status, 0), list(region.projects.filter(status=status).order_by("reference")[:REGION_LIST]))
+        status: (now.get(status, 0), list(audience.with_status(projects, status).order_by("reference")[:REGION_LIST]))
         for status in Project.Status
     }
-    attach_marks([p for _total, projects in grouped.values() for p in projects])
-    unresolved_page, unresolved_rows = report_page(None, status_projects().filter(region=region), cycle, REGION_LIST)
+    attach_marks([p for _total, shown in grouped.values() for p in shown], audience.up_to, audience.up_to)
+    unresolved_page, unresolved_rows = report_page(
+        None, audience.projects(status_projects()).filter(region=region), cycle, REGION_LIST, audience.up_to
+    )
     context = {
         "region": region,
         "cycle": cycle,
@@ -274,18 +301,23 @@ def region_detail(request, slug):
 @public_page
 def organization_detail(request, pk):
     organization = get_object_or_404(Organization, pk=pk)
+    audience = audience_of(request)
     participations = (
-        organization.participations.select_related("project__region").order_by("project__reference")
+        organization.participations.filter(project__first_number__lte=audience.up_to)
+        .select_related("project__region").order_by("project__reference")
     )
     page = page_of(request, participations)
-    attach_marks([p.project for p in page.object_list])
+    attach_marks([p.project for p in page.object_list], audience.up_to, audience.up_to)
     return render(request, "tracker/organization_detail.html", {"organization": organization, "page": page})
 
 
 @public_page
 def region_list(request):
     cycle = chosen_cycle(request)
-    regions = Region.objects.annotate(project_count=Count("projects")).order_by("name_ru")
+    up_to = audience_of(request).up_to
+    regions = Region.objects.annotate(
+        project_count=Count("projects", filter=Q(projects__first_number__lte=up_to))
+    ).order_by("name_ru")
     scores = {r.region_id: r.score for r in Rating.objects.filter(cycle=cycle)}
     rows = [(region, scores.get(region.pk)) for region in regions]
     return render(request, "tracker/region_list.html", {"rows": rows, "cycle": cycle})

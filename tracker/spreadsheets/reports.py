@@ -10,6 +10,7 @@ amounts — and each format writes them its own way (tracker/spreadsheets/format
 import tablib
 
 from ratings.numerals import to_roman
+from tracker.status import letters
 from tracker.status.marks import basis_from_path, contradicted
 from tracker.status.unresolved import status_projects
 
@@ -49,11 +50,12 @@ def unresolved_row(project, cycle):
     ]
 
 
-def unresolved_dataset(cycle, projects=None):
+def unresolved_dataset(cycle, projects=None, visible=None):
     """The projects among `projects` (a queryset, default every project) that remained
-    unresolved in `cycle`, in report order, with their follow-up figures."""
+    unresolved in `cycle`, in report order, with their follow-up figures; `disputed` reads
+    the record up to cycle `visible` (None: all of it)."""
     dataset = tablib.Dataset(headers=UNRESOLVED_COLUMNS, title="unresolved")
-    for project in status_projects(projects).unresolved_report(cycle).annotate(disputed=contradicted()):
+    for project in status_projects(projects).unresolved_report(cycle).annotate(disputed=contradicted(visible)):
         dataset.append(unresolved_row(project, cycle))
     return dataset
 
@@ -66,18 +68,21 @@ PUBLIC_PROJECT_COLUMNS = [
 ]
 
 
-def public_projects_dataset(projects):
-    """The projects of `projects` (a queryset, in its order) as the public export: one
-    query, the status with how it is known (`basis`) and the disputed mark."""
+def public_projects_dataset(projects, number=None):
+    """The projects of `projects` (a queryset, in its order) as the public export, with
+    their status at the end of cycle `number` (None: now), how it is known (`basis`) and
+    the disputed mark read from the record up to that cycle. One query."""
     dataset = tablib.Dataset(headers=PUBLIC_PROJECT_COLUMNS, title="projects")
-    rows = projects.annotate(disputed=contradicted()).values_list(
+    rows = projects.annotate(disputed=contradicted(number)).values_list(
         "reference", "region__iso_code", "title_ru", "title_en", "location", "sector", "announced_on",
-        "announced_precision", "amount", "currency", "first_number", "status", "basis_path", "disputed",
+        "announced_precision", "amount", "currency", "first_number", "status_path", "basis_path", "disputed",
         "public_note_ru", "public_note_en",
     )
     for row in rows.iterator(chunk_size=2000):
         row = list(row)
         row[10] = to_roman(row[10]) if row[10] else ""
-        row[12] = basis_from_path(row[12]) or ""
+        letter = row[11][number - 1:number] if number else row[11][-1:]
+        row[11] = letters.STATUSES.get(letter, "")
+        row[12] = basis_from_path(row[12], number) or ""
         dataset.append(row)
     return dataset

@@ -14,10 +14,16 @@ from ratings.numerals import to_roman
 from tracker.models import Evidence, StatusChange
 from tracker.models.projects import BASIS_LETTERS
 
+from . import letters
 
-def contradicted():
-    """Expression: the project's record holds contradiction evidence."""
-    return Exists(Evidence.objects.filter(project=OuterRef("pk"), kind=Evidence.Kind.CONTRADICTION))
+
+def contradicted(up_to=None):
+    """Expression: the project's record (up to cycle `up_to`, None: all) holds
+    contradiction evidence."""
+    evidence = Evidence.objects.filter(project=OuterRef("pk"), kind=Evidence.Kind.CONTRADICTION)
+    if up_to is not None:
+        evidence = evidence.filter(cycle__number__lte=up_to)
+    return Exists(evidence)
 
 
 def basis_letter(number=None):
@@ -40,19 +46,18 @@ def basis_from_path(path, number=None):
     return {code: basis for basis, code in BASIS_LETTERS.items()}.get(letter)
 
 
-def attach_marks(projects, cycle=None):
-    """Set on each of `projects` (a page of rows): `basis_now` — the basis of its status at
-    the end of `cycle` (None: now); `news_since` — for a status inferred from silence, the
-    date (or, undated, the cycle numeral) of the latest news that was not itself a
-    follow-up; `disputed` — its record holds contradiction evidence. One query."""
+def attach_marks(projects, number=None, visible=None):
+    """Set on each of `projects` (a page of rows), for the end of cycle `number` (None:
+    now): `status` and `basis_now` — its status there and how it is known; `news_since` —
+    for a status inferred from silence, the date (or, undated, the cycle numeral) of the
+    latest news that was not itself a follow-up; `disputed` — the record up to cycle
+    `visible` (None: all of it) holds contradiction evidence. One query."""
     projects = list(projects)
     ids = [p.pk for p in projects]
     if not ids:
         return projects
-    numbers = None if cycle is None else cycle.number
-    # News up to the cycle shown; a contradiction anywhere in the record (as the filter
-    # and the exports read it).
-    news = ~Q(kind=Evidence.Kind.FOLLOW_UP) & (Q(cycle__number__lte=numbers) if numbers else Q())
+    news = ~Q(kind=Evidence.Kind.FOLLOW_UP) & (Q(cycle__number__lte=number) if number else Q())
+    seen = Q(cycle__number__lte=visible) if visible is not None else Q()
     rows = (
         Evidence.objects.filter(project_id__in=ids)
         .order_by()
@@ -60,13 +65,15 @@ def attach_marks(projects, cycle=None):
         .annotate(
             last_news_on=Max("occurred_on", filter=news),
             last_news_cycle=Max("cycle__number", filter=news),
-            contradictions=models.Count("pk", filter=Q(kind=Evidence.Kind.CONTRADICTION)),
+            contradictions=models.Count("pk", filter=Q(kind=Evidence.Kind.CONTRADICTION) & seen),
         )
     )
     found = {row["project_id"]: row for row in rows}
     for project in projects:
         row = found.get(project.pk, {})
-        project.basis_now = basis_from_path(project.basis_path, numbers)
+        if number is not None:
+            project.status = letters.STATUSES.get(letters.letter_at(project.status_path, number), project.status)
+        project.basis_now = basis_from_path(project.basis_path, number)
         project.disputed = bool(row.get("contradictions"))
         project.news_since = None
         if project.basis_now == StatusChange.Basis.INFERRED:
