@@ -119,7 +119,7 @@ class Cycle(Audited):
     class Meta:
         verbose_name = _("cycle")
         verbose_name_plural = _("cycles")
-        permissions = [("import_cycle", "Can import cycles from spreadsheets")]
+        permissions = [("import_cycle", "Can import cycles from spreadsheets"), ("publish_cycle", "Can publish a cycle")]
         ordering = ["number"]
         constraints = [
             # Index: `?cycle=III` on every page (`Cycle.objects.by_numeral`: `number = …`).

@@ -9,6 +9,15 @@ from tests import factories
 from tracker.ops.roles import sync_groups
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """Release files go to a temporary folder, never into the working copy."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(autouse=True)
 def english():
     """Test bodies run in English, the language their messages are asserted in (code

@@ -19,7 +19,9 @@ def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("loadseeds", stdout=io.StringIO())
         yield
-        for model in (StatusChange, Evidence, Project, Rating, Region, Cycle):
+        from tracker.models import Release
+
+        for model in (Release, StatusChange, Evidence, Project, Rating, Region, Cycle):
             model.objects.all().delete()
         from tracker.models import Organization, Source
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ from tracker.spreadsheets.resources import CycleResource, RatingResource, Region
 from tracker.status import history
 
 from .locks import LockedCycleAdminMixin, LockedCycleFormMixin
+from .publishing import publish_view
 
 
 @admin.register(Region)
@@ -25,7 +27,7 @@ class RegionAdmin(SpreadsheetAdmin):
 @admin.register(Cycle)
 class CycleAdmin(SpreadsheetAdmin):
     resource_classes = [CycleResource]
-    list_display = ["numeral", "title", "title_en", "period_start", "period_end", "published_on", "locked"]
+    list_display = ["numeral", "title", "title_en", "period_start", "period_end", "published_on", "locked", "publish_link"]
     list_display_links = ["numeral", "title"]
     ordering = ["number"]
     search_fields = ["title", "title_en"]
@@ -37,6 +39,16 @@ class CycleAdmin(SpreadsheetAdmin):
     @admin.display(description=_("published (locked)"), boolean=True, ordering="is_published")
     def locked(self, cycle):
         return cycle.is_published
+
+    @admin.display(description=_("publication"))
+    def publish_link(self, cycle):
+        if cycle.is_published:
+            return format_html('<a href="{}">{}</a>', reverse("tracker:release_detail", args=[cycle.numeral]), _("release"))
+        return format_html('<a href="{}">{}</a>', reverse("admin:ratings_cycle_publish", args=[cycle.pk]), _("Publish…"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request, object_id: publish_view(self, request, object_id))
+        return [path("<int:object_id>/publish/", view, name="ratings_cycle_publish"), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         history.save_cycle(obj)

@@ -14,10 +14,10 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
 from audit.context import acting
-from ratings.models import Cycle
 
 from tracker.models import DatePrecision, Evidence, Project, Source, StatusChange
 from tracker.models.common import check_precision
+from tracker.ops.releases import open_cycle
 from tracker.status import history
 from tracker.status.unresolved import status_projects
 
@@ -27,9 +27,6 @@ NO_NEWS_EVIDENCE = gettext_noop("No news of the project in cycle %(cycle)s.")
 NO_NEWS_NOTE = gettext_noop("Inferred: no news in cycle %(cycle)s.")
 
 
-def open_cycle():
-    """The cycle being prepared: the lowest-numbered cycle not yet published."""
-    return Cycle.objects.filter(is_published=False).order_by("number").first()
 
 
 def worklist(cycle):

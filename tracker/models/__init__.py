@@ -5,6 +5,7 @@ from .data_version import DataVersion
 from .evidence import Evidence
 from .organizations import Organization
 from .projects import Participation, Project
+from .releases import ChecksumMismatch, Release
 from .sources import Source
 from .status_changes import StatusChange
 
@@ -16,6 +17,8 @@ __all__ = [
     "Organization",
     "Participation",
     "Project",
+    "Release",
+    "ChecksumMismatch",
     "Source",
     "StatusChange",
     "format_date",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import releases, views
 
 app_name = "tracker"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("regions/", views.region_list, name="region_list"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("releases/", releases.release_list, name="release_list"),
+    path("releases/<str:numeral>/", releases.release_detail, name="release_detail"),
+    path("releases/<str:numeral>/files/<str:name>", releases.release_file, name="release_file"),
 ]

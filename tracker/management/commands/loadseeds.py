@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from audit.context import acting
 from tracker.spreadsheets.resources import DATASETS
+from tracker.ops.releases import release_published
 from tracker.spreadsheets.importer import import_datasets, read_dataset
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
@@ -15,8 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default=str(SEEDS_DIR), help="Folder holding the CSV files.")
+        parser.add_argument(
+            "--no-releases", action="store_true", help="Do not write releases for the published cycles loaded."
+        )
 
-    def handle(self, *args, dir, **options):
+    def handle(self, *args, dir, no_releases=False, **options):
         folder = Path(dir)
         files = [(name, folder / f"{name}.csv") for name in DATASETS]
         present = [(name, path) for name, path in files if path.exists()]
@@ -35,3 +39,7 @@ class Command(BaseCommand):
                 f"{name:15} new {counts.get('new', 0):5}  updated {counts.get('update', 0):5}  "
                 f"unchanged {counts.get('skip', 0):5}"
             )
+        if not no_releases:
+            with acting(None, "seed"):
+                for release in release_published():
+                    self.stdout.write(f"release {release.cycle.numeral} written ({len(release.files)} files)")
