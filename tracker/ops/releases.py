@@ -142,8 +142,7 @@ def changes_between(previous, snapshot, cycle):
         was = old.get(reference)
         if was is None or was == status:
             continue
-        key = f"{was}→{status}"
-        moves[key] = moves.get(key, 0) + 1
+        moves[(was, status)] = moves.get((was, status), 0) + 1
         if was in Project.UNFINISHED and status in Project.RESOLVED:
             resolved.append(reference)
     previous_scores = dict(Rating.objects.filter(cycle__number=cycle.number - 1).values_list("region__iso_code", "score"))
@@ -155,7 +154,7 @@ def changes_between(previous, snapshot, cycle):
     return {
         "since": previous.cycle.numeral if previous else None,
         "new_projects": sorted(set(new) - set(old)),
-        "moves": moves,
+        "moves": [[was, now, n] for (was, now), n in sorted(moves.items())],
         "resolved": resolved,
         "scores": scores,
     }

@@ -47,12 +47,12 @@ def release_detail(request, numeral):
         "files": release.files,
         "new_count": len(new),
         "new_projects": shown_new,
-        "moves": sorted(changes.get("moves", {}).items()),
+        "moves": changes.get("moves", []),
         "resolved": changes.get("resolved", []),
         "scores": [(iso, names.get(iso, iso), old, now) for iso, old, now in changes.get("scores", [])],
         "errata": release.errata(),
         "previous": changes.get("since"),
-        "corrections": changes.get("corrections", []),
+        "corrections": [(day, _action(action), what) for day, action, what in changes.get("corrections", [])],
     }
     return render(request, "tracker/release_detail.html", context)
 
@@ -74,3 +74,9 @@ def release_file(request, numeral, name):
     response = HttpResponse(content, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _action(code):
+    from audit.models import AuditEntry
+
+    return AuditEntry.Action(code).label if code in AuditEntry.Action.values else code
