@@ -31,6 +31,7 @@ class CycleAdmin(SpreadsheetAdmin):
     list_display_links = ["numeral", "title"]
     ordering = ["number"]
     search_fields = ["title", "title_en"]
+    readonly_fields = ["is_published"]  # set by "Publish…" only, which writes the release
 
     @admin.display(description=_("number"), ordering="number")
     def numeral(self, cycle):

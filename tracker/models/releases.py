@@ -86,8 +86,11 @@ class Release(models.Model):
         item = self.file(name)
         if item is None:
             raise KeyError(name)
-        with default_storage.open(item["path"], "rb") as handle:
-            content = handle.read()
+        try:
+            with default_storage.open(item["path"], "rb") as handle:
+                content = handle.read()
+        except OSError as error:  # gone from the storage (e.g. a database restored without them)
+            raise ChecksumMismatch(name) from error
         if hashlib.sha256(content).hexdigest() != item["sha256"]:
             raise ChecksumMismatch(name)
         return content

@@ -3,7 +3,7 @@ appended through ``history.append_status_change``."""
 
 import datetime
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from ratings.models import Cycle, Rating, Region
 from tracker.models import DatePrecision, Evidence, Organization, Participation, Project, Source, StatusChange
@@ -71,6 +71,21 @@ class CycleResource(TrackerResource):
     # Rows are keyed by number, so an import adds cycles but never renumbers one.
     def do_instance_save(self, instance, is_create):
         history.save_cycle(instance)
+
+    def bulk_capable(self):
+        return self.user is None  # people's files go row by row, through the check below
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """A person publishes only through the admin's Publish (docs/domain.md
+        "Publication"); a file may not publish or unpublish a cycle. The system
+        (loadseeds, restore) may."""
+        if self.acting_user(kwargs) is None:
+            return
+        stored = Cycle.objects.filter(pk=instance.pk).values_list("is_published", flat=True).first()
+        if bool(stored) != bool(instance.is_published):
+            raise ValueError(
+                gettext("column “is_published”: a cycle is published only with the admin's “Publish…”, which writes its release")
+            )
 
     needs_new_pks = True  # after_bulk_create runs on every database
 
