@@ -221,4 +221,6 @@ def remove_files(manifest):
 
 
 def _as_bytes(data):
-    return data.encode("utf-8-sig") if isinstance(data, str) else data
+    if not isinstance(data, str):
+        return data
+    return data.encode("utf-8") if data.startswith("\ufeff") else data.encode("utf-8-sig")
