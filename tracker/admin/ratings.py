@@ -12,6 +12,8 @@ from tracker.spreadsheets.resources import CycleResource, RatingResource, Region
 from tracker.status import history
 
 from .locks import LockedCycleAdminMixin, LockedCycleFormMixin
+from tracker.ops.releases import open_cycle
+
 from .publishing import publish_view
 
 
@@ -45,7 +47,15 @@ class CycleAdmin(SpreadsheetAdmin):
     def publish_link(self, cycle):
         if cycle.is_published:
             return format_html('<a href="{}">{}</a>', reverse("tracker:release_detail", args=[cycle.numeral]), _("release"))
+        if cycle.pk != self._open_pk:
+            return "—"  # only the open cycle can be published
         return format_html('<a href="{}">{}</a>', reverse("admin:ratings_cycle_publish", args=[cycle.pk]), _("Publish…"))
+
+    _open_pk = None
+
+    def changelist_view(self, request, extra_context=None):
+        self._open_pk = getattr(open_cycle(), "pk", None)  # read once for the whole list
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         view = self.admin_site.admin_view(lambda request, object_id: publish_view(self, request, object_id))

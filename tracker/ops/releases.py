@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ratings.models import Cycle, Rating
-from tracker.models import Evidence, Participation, Project, Release, StatusChange
+from tracker.models import Evidence, Organization, Participation, Project, Release, Source, StatusChange
 from tracker.spreadsheets.formats import BY_EXTENSION
 from tracker.spreadsheets.resources import DATASETS
 from tracker.status import letters
@@ -171,6 +171,11 @@ def datasets(cycle):
         "participants": Participation.objects.filter(project__first_number__lte=n),
         "evidence": Evidence.objects.filter(cycle__number__lte=n),
         "status_changes": StatusChange.objects.filter(cycle__number__lte=n),
+        # Only what the released record uses: a partner or source of drafts alone stays out.
+        "organizations": Organization.objects.filter(
+            pk__in=Participation.objects.filter(project__first_number__lte=n).values("organization_id")
+        ),
+        "sources": Source.objects.filter(pk__in=Evidence.objects.filter(cycle__number__lte=n).values("source_id")),
     }
     result = {}
     for name, resource_class in DATASETS.items():

@@ -40,7 +40,7 @@ def release_detail(request, numeral):
     changes = release.changes
     new = changes.get("new_projects", [])
     shown_new = Project.objects.filter(reference__in=new[:50]).order_by("reference")
-    names = dict(Region.objects.values_list("iso_code", "name_ru"))
+    names = {region.iso_code: region.name for region in Region.objects.all()}
     context = {
         "release": release,
         "cycle": release.cycle,

@@ -306,6 +306,8 @@ def organization_detail(request, pk):
         organization.participations.filter(project__first_number__lte=audience.up_to)
         .select_related("project__region").order_by("project__reference")
     )
+    if not participations.exists() and organization.participations.exists():
+        raise Http404(_("There is no such organisation."))  # known only from drafts
     page = page_of(request, participations)
     attach_marks([p.project for p in page.object_list], audience.up_to, audience.up_to)
     return render(request, "tracker/organization_detail.html", {"organization": organization, "page": page})
