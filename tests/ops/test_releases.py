@@ -555,3 +555,11 @@ def test_a_correction_through_the_admin_is_an_erratum(world, superuser_client, c
         assert "changed: AMU-901 II: result" in page.split('id="errata-heading"')[1], numeral
     assert errata_of(client.get("/releases/I/", HTTP_ACCEPT_LANGUAGE="en").content.decode()).endswith("None.")
 
+
+
+def test_an_earlier_release_leaves_out_partners_and_sources_only_later_cycles_use(world):
+    three = csv_tables(Release.objects.get(cycle__number=3))
+    four = csv_tables(world["release"])
+    assert [r["name"] for r in three["organizations"]] == ["Heihe Company"]  # Fengtaixing is cycle IV's
+    assert {r["name"] for r in four["organizations"]} == {"Heihe Company", "Fengtaixing Holdings"}
+    assert [r["title"] for r in three["sources"]] == ["Рейтинг, третий выпуск"]
