@@ -45,6 +45,7 @@ def release_detail(request, numeral):
         "release": release,
         "cycle": release.cycle,
         "files": release.files,
+        "statuses": [(status, release.counts.get("statuses", {}).get(status, 0)) for status in Project.Status.values],
         "new_count": len(new),
         "new_projects": shown_new,
         "moves": changes.get("moves", []),
