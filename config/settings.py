@@ -118,14 +118,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Login throttling (django-axes): after this many failed logins for one account or from
-# one address, further attempts get HTTP 429 until the cool-off period has passed. The
-# database handler counts every failure under a lock (the row's on PostgreSQL, the write
-# lock on SQLite), so parallel attempts never lose a count; the cache handler's counts on
-# the database cache are a read and a write apart, and do.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# one address, further attempts get HTTP 429 until the cool-off period has passed since the
+# last failure counted. Axes' database handler counts under a lock (the row's on
+# PostgreSQL, the write lock on SQLite); the tracker's subclass counts each attempt before
+# its password is checked, so parallel guesses never get more checks than the limit.
+AXES_HANDLER = "tracker.ops.security.CountFirstHandler"
 AXES_FAILURE_LIMIT = env_int("TRACKER_LOGIN_MAX_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(seconds=env_int("TRACKER_LOGIN_COOLOFF_SECONDS", 900, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Attempts refused during a lockout are not recorded, so they do not extend it: the
+# lockout ends when Retry-After says, and hammering a locked account cannot keep its
+# owner out for good.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A success forgets only its own account's failures (tracker/ops/security.py); axes'
 # reset would also forget other accounts' failures from the same address.
 AXES_RESET_ON_SUCCESS = False
@@ -154,12 +158,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that static files and the 400 of a refused Host carry the headers too.
+    "tracker.ops.middleware.security_headers",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "tracker.pages.limits.refuse_nul",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.ActorMiddleware",
@@ -169,9 +176,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# The axes backend refuses a locked-out account or address before any password is checked.
+# The first backend refuses a locked-out account or address and counts the attempt before
+# any password is checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "tracker.ops.security.CountFirstBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -257,7 +265,47 @@ STORAGES = {
     },
 }
 
+# Logging: warnings and errors — every unhandled exception with its traceback — go to
+# stderr, and to TRACKER_LOG_FILE when set (reopened when rotated away); with ADMINS set
+# and DEBUG off, errors are also mailed (Django's AdminEmailHandler, through EMAIL_*).
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+TRACKER_LOG_LEVEL = env_str("TRACKER_LOG_LEVEL", "WARNING").strip().upper()
+if TRACKER_LOG_LEVEL not in LOG_LEVELS:
+    raise ImproperlyConfigured(f"TRACKER_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {TRACKER_LOG_LEVEL!r}.")
+TRACKER_LOG_FILE = env_str("TRACKER_LOG_FILE")
+log_handlers = {"console": {"class": "logging.StreamHandler", "formatter": "plain"}}
+if TRACKER_LOG_FILE:
+    log_handlers["file"] = {
+        "class": "logging.handlers.WatchedFileHandler", "filename": TRACKER_LOG_FILE, "formatter": "plain",
+        "encoding": "utf-8",
+    }
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        **log_handlers,
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler", "level": "ERROR", "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": list(log_handlers), "level": TRACKER_LOG_LEVEL},
+    # Django's own loggers write through the root's handlers (its default console handler
+    # writes only with DEBUG on); errors are mailed too.
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": TRACKER_LOG_LEVEL, "propagate": True}},
+}
+ADMINS = [(address, address) for address in env_list("ADMINS", [])]
+SERVER_EMAIL = env_str("SERVER_EMAIL", "root@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
 LOGIN_URL = "admin:login"
+# Where a login goes when its `next` is missing or points to another site.
+LOGIN_REDIRECT_URL = "tracker:overview"
 
 # One switch makes the researchers' pages require login (they are public by default).
 TRACKER_REQUIRE_LOGIN = env_bool("TRACKER_REQUIRE_LOGIN", False)
@@ -271,6 +319,10 @@ TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 20 * 1024 * 1024,
 TRACKER_IMPORT_MAX_UNPACKED_BYTES = env_int(
     "TRACKER_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1
 )
+TRACKER_IMPORT_MAX_COLUMNS = env_int("TRACKER_IMPORT_MAX_COLUMNS", 500, minimum=1)
+TRACKER_IMPORT_MAX_ROWS = env_int("TRACKER_IMPORT_MAX_ROWS", 200_000, minimum=1)
+# How long an import preview waits for its confirmation before the file is deleted.
+TRACKER_IMPORT_PREVIEW_SECONDS = env_int("TRACKER_IMPORT_PREVIEW_SECONDS", 20 * 60, minimum=1)
 # Uploads stay in memory (they are capped above), so no temporary file is ever left behind;
 # between preview and confirmation the file waits in the database cache, not on disk.
 FILE_UPLOAD_HANDLERS = ["tracker.spreadsheets.uploads.CappedMemoryUploadHandler"]
@@ -290,7 +342,14 @@ CACHES = {
 }
 TRACKER_PAGE_CACHE = env_bool("TRACKER_PAGE_CACHE", True)
 TRACKER_PAGE_CACHE_SECONDS = env_int("TRACKER_PAGE_CACHE_SECONDS", 600, minimum=1)
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# What one public request may cost (README "Reliability"): the time its queries may take,
+# the query string it may carry, and the rows a researchers' export may hold (the whole
+# record is in the releases' files).
+TRACKER_PUBLIC_QUERY_SECONDS = env_int("TRACKER_PUBLIC_QUERY_MS", 1500, minimum=50) / 1000
+TRACKER_MAX_QUERY_BYTES = env_int("TRACKER_MAX_QUERY_BYTES", 2000, minimum=100)
+TRACKER_MAX_QUERY_PARAMETERS = env_int("TRACKER_MAX_QUERY_PARAMETERS", 40, minimum=5)
+TRACKER_PUBLIC_EXPORT_MAX_ROWS = env_int("TRACKER_PUBLIC_EXPORT_MAX_ROWS", 10000, minimum=1)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "tracker.spreadsheets.uploads.PreviewStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True

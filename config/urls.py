@@ -6,3 +6,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("tracker.pages.urls")),
 ]
+
+handler500 = "tracker.ops.errors.server_error"

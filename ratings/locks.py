@@ -1,7 +1,7 @@
-"""The published-cycle lock: a published cycle's ratings, evidence and status changes
-change only by a superuser or by the system (commands and seed loading, run by whoever
-runs the server). Every door asks `ensure_unlocked` (or, in bulk, `Cycle.objects.locked_for`); the message is
-`lock_message`."""
+"""The published-cycle lock: a published cycle's ratings, evidence and status changes —
+and the cycle's own record — change only by a superuser or by the system (commands and
+seed loading, run by whoever runs the server). Every door asks `ensure_unlocked` (or, in
+bulk, `Cycle.objects.locked_for`); the message is `lock_message`."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -23,6 +23,24 @@ def ensure_unlocked(cycle, user=None):
     user = current_user() if user is None else user
     if is_locked_for(cycle, user):
         raise ValidationError(lock_message(cycle))
+
+
+def ensure_cycle_editable(cycle):
+    """Saving `cycle` as it is now: refused when the stored cycle is published and it
+    changed — for anyone but a superuser (the lock's message), and, when it would be
+    unpublished, for anyone but the system: its release is public and never changes."""
+    if cycle._state.adding or cycle.pk is None:
+        return
+    stored = type(cycle)._base_manager.filter(pk=cycle.pk, is_published=True).first()
+    names = [f.attname for f in cycle._meta.concrete_fields]
+    if stored is None or all(getattr(stored, n) == getattr(cycle, n) for n in names):
+        return
+    ensure_unlocked(stored)
+    if not cycle.is_published and current_user() is not None:
+        raise ValidationError(
+            _("Cycle %(cycle)s stays published: its release is public and never changes. Correct its records instead; the corrections are listed as errata.")
+            % {"cycle": stored.numeral}
+        )
 
 
 class LockedCycleMixin:
@@ -51,7 +69,13 @@ class LockedCycleMixin:
         self.ensure_editable()
         super().save(*args, **kwargs)
 
+    def ensure_deletable(self):
+        """Refuse deleting a record whose cycle — as stored, or as set now — is locked."""
+        stored = None if self.pk is None else type(self)._base_manager.filter(pk=self.pk).values_list("cycle_id", flat=True).first()
+        cycles = self._meta.get_field("cycle").related_model._base_manager
+        for cycle in cycles.filter(pk__in={self.cycle_id, stored} - {None}):
+            ensure_unlocked(cycle)
+
     def delete(self, *args, **kwargs):
-        if self.cycle_id:
-            ensure_unlocked(self.cycle)
+        self.ensure_deletable()
         return super().delete(*args, **kwargs)

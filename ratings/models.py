@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import Audited
 
 from .languages import bilingual, reader_text
-from .locks import LockedCycleMixin
+from .locks import LockedCycleMixin, ensure_cycle_editable, ensure_unlocked
 from .numerals import from_roman, to_roman
 
 
@@ -57,6 +57,13 @@ class Region(Audited):
             models.CheckConstraint(
                 condition=Q(iso_code__regex=r"^[A-Z]{2}-[A-Z0-9]{1,3}$"),
                 name="region_iso_code_format",
+            ),
+            # The SlugField's own check (`validate_slug`), for every door: the region page's
+            # URL is built from it.
+            models.CheckConstraint(
+                condition=Q(slug__regex=r"^[-a-zA-Z0-9_]+\Z"),
+                name="region_slug_format",
+                violation_error_message=_("A slug holds only Latin letters, digits, hyphens and underscores, such as amur-oblast."),
             ),
             models.CheckConstraint(
                 condition=Q(federal_district__in=["", *choice_values(FederalDistrict)]),
@@ -158,6 +165,21 @@ class Cycle(Audited):
 
     def previous(self):
         return Cycle.objects.filter(number__lt=self.number).order_by("-number").first()
+
+    def ensure_editable(self):
+        """Raise ValidationError when this cycle, published, may not be saved as it is now
+        by the acting user (ratings/locks.py)."""
+        ensure_cycle_editable(self)
+
+    def save(self, *args, **kwargs):
+        self.ensure_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        stored = Cycle._base_manager.filter(pk=self.pk, is_published=True).first()
+        if stored is not None:
+            ensure_unlocked(stored)
+        return super().delete(*args, **kwargs)
 
 
 class Rating(LockedCycleMixin, Audited):

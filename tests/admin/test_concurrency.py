@@ -4,9 +4,12 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
+from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_project
@@ -42,6 +45,47 @@ def test_the_second_of_two_editors_saving_in_turn_gets_a_conflict_and_the_first_
     project.refresh_from_db()
     assert project.title_en == "First editor"
     assert project.version == 2
+
+
+CONFLICT = "Someone else saved this project after you opened it"
+
+
+def save_at_the_same_moment(users, url, forms):
+    """Post each form as its user, all released at once by a barrier; the pages they end on."""
+    barrier, pages = threading.Barrier(len(users)), []
+
+    def post(user, data):
+        client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        try:
+            barrier.wait()
+            response = client.post(url, data, follow=True)
+            pages.append((response.status_code, response.content.decode()))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=pair) for pair in zip(users, forms)]
+    [thread.start() for thread in threads]
+    [thread.join() for thread in threads]
+    return pages
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_at_the_same_moment_on_postgresql_one_wins_and_the_other_is_told(editor, cycles, region):
+    from django.contrib.auth.models import User
+
+    boss = User.objects.create_superuser("boss", password="boss-pass-123")
+    for round_ in range(8):
+        project = make_project(region, cycles[1], reference=f"AMU-1{round_:02d}", title_en="Original")
+        url = reverse("admin:tracker_project_change", args=[project.pk])
+        pages = save_at_the_same_moment(
+            [editor, boss], url, [form(project, title_en="Editor"), form(project, title_en="Boss")]
+        )
+        assert [status for status, _page in pages] == [200, 200]
+        assert sum(CONFLICT in page for _status, page in pages) == 1
+        project.refresh_from_db()
+        assert project.title_en in {"Editor", "Boss"} and project.version == 2
 
 
 def test_a_stale_save_outside_the_admin_is_refused_too(cycles, region):

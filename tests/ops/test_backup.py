@@ -3,6 +3,7 @@ backup is refused before the live database is touched."""
 
 import hashlib
 import io
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -13,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from tests.factories import add_evidence, make_cycles, make_project, make_rating, make_region
-from ratings.models import Cycle
+from ratings.models import Cycle, Region
 from tracker.models import Project
 from tracker.ops import backup as backup_module
 from tracker.ops.backup import fingerprint
@@ -261,3 +262,44 @@ def test_declining_after_the_checks_restores_nothing(saved, monkeypatch):
         call_command("restore", str(path), stdout=out)
     assert "matches" in out.getvalue()  # the checks ran and were shown before the question
     assert fingerprint() == live
+
+
+def printed_figures(output):
+    return re.search(r"rows: (\d+)  checksum: ([0-9a-f]{64})", output).groups()
+
+
+@pytest.fixture
+def written_as_the_copy_starts(monkeypatch, data):
+    """An editor's save lands just as the copy starts (SQLite's backup, or pg_dump)."""
+    def write():
+        make_project(data, Cycle.objects.first(), reference="AMU-555")
+
+    if SQLITE:
+        connect = sqlite3.connect
+
+        def connecting(*args, **kwargs):
+            if str(args[0] if args else kwargs.get("database")).endswith(".partial"):
+                write()
+            return connect(*args, **kwargs)
+
+        monkeypatch.setattr(backup_module.sqlite3, "connect", connecting)
+    else:
+        run = backup_module._run
+
+        def running(command, env=None):
+            if "pg_dump" in command[0]:
+                write()
+            return run(command, env)
+
+        monkeypatch.setattr(backup_module, "_run", running)
+    return monkeypatch
+
+
+def test_the_figures_backup_prints_are_those_restore_prints_though_writes_go_on(tmp_path, written_as_the_copy_starts):
+    path = tmp_path / "copy.backup"
+    out = io.StringIO()
+    call_command("backup", "--output", str(path), stdout=out)
+    written_as_the_copy_starts.undo()
+    assert Project.objects.filter(reference="AMU-555").exists()
+    change(Region.objects.get(iso_code="RU-AMU"))
+    assert printed_figures(restore(path)) == printed_figures(out.getvalue())

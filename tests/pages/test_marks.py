@@ -97,7 +97,7 @@ def english(client):
 def html_of(client, url, **query):
     response = client.get(url, query)
     assert response.status_code == 200, url
-    return response.content.decode()
+    return response.getvalue().decode()
 
 
 def entry_for(html, reference):
@@ -173,18 +173,18 @@ def test_disputed_filter(client, world, url_name):
 
 def test_public_csv_export_has_basis_and_disputed(client, world):
     response = client.get(reverse("tracker:project_list"), {"export": "csv"})
-    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig")))}
     assert {"basis", "disputed"} <= set(next(iter(rows.values())))
     assert rows["AMU-101"]["disputed"] == "true"
     assert rows["AMU-102"]["disputed"] == "false"
     assert [rows[r]["basis"] for r in ("AMU-101", "AMU-102", "AMU-103")] == ["stated", "inferred", "stated"]
     filtered = client.get(reverse("tracker:project_list"), {"export": "csv", "disputed": "yes"})
-    assert [r["reference"] for r in csv.DictReader(io.StringIO(filtered.content.decode("utf-8-sig")))] == ["AMU-101"]
+    assert [r["reference"] for r in csv.DictReader(io.StringIO(filtered.getvalue().decode("utf-8-sig")))] == ["AMU-101"]
 
 
 def test_unresolved_csv_export_has_basis_and_disputed(client, world):
     response = client.get(reverse("tracker:unresolved"), {"cycle": "III", "export": "csv"})
-    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig")))}
     assert set(rows) == {"AMU-101", "AMU-102"}
     assert (rows["AMU-101"]["basis"], rows["AMU-101"]["disputed"]) == ("stated", "true")
     assert (rows["AMU-102"]["basis"], rows["AMU-102"]["disputed"]) == ("inferred", "false")
@@ -315,7 +315,7 @@ def test_public_notes_are_shown_in_the_readers_language(client, world, region, l
 @pytest.mark.parametrize("extension", ["csv", "json"])
 def test_public_export_never_holds_an_editors_note_but_holds_the_public_notes(client, world, extension):
     response = client.get(reverse("tracker:project_list"), {"export": extension})
-    content = response.content.decode("utf-8-sig")
+    content = response.getvalue().decode("utf-8-sig")
     for owner, note in EDITORS_NOTES.items():
         assert note not in content, owner
     if extension == "csv":
@@ -364,7 +364,7 @@ def test_disputed_means_the_same_in_the_marks_the_filter_and_the_export_of_an_ea
     url = reverse("tracker:unresolved")
     marked = {p.reference for p in client.get(url, {"cycle": "II"}).context["rows"] if p.disputed}
     filtered = listed_on(client, "tracker:unresolved", cycle="II", disputed="yes")
-    exported = client.get(url, {"cycle": "II", "export": "csv"}).content.decode("utf-8-sig")
+    exported = client.get(url, {"cycle": "II", "export": "csv"}).getvalue().decode("utf-8-sig")
     in_export = {r["reference"] for r in csv.DictReader(io.StringIO(exported)) if r["disputed"] == "true"}
     assert marked == filtered == in_export
 

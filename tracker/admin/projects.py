@@ -1,15 +1,20 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, transaction
+from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Evidence, Organization, Participation, Project, StatusChange
 from tracker.models.common import EditConflict, is_stale
+from tracker.ops.errors import is_write_conflict
 from tracker.spreadsheets.admin import SpreadsheetAdmin
 from tracker.spreadsheets.resources import ParticipationResource, ProjectResource
 from tracker.status import history
 
 from .forms import EvidenceForm, StatusChangeForm
+from .locks import LockedCycleFormSet
 from .worklist import WorklistViews
 
 
@@ -46,6 +51,7 @@ class ParticipationInline(admin.TabularInline):
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     form = EvidenceForm
+    formset = LockedCycleFormSet
     extra = 0
     autocomplete_fields = ["source"]
     fields = [
@@ -100,10 +106,24 @@ class ProjectForm(forms.ModelForm):
         if "version" in self.fields:
             self.fields["version"].required = False
 
+    def clean_first_cycle(self):
+        """A project's first cycle holds its initial change: the cycle lock covers it."""
+        first_cycle = self.cleaned_data.get("first_cycle")
+        if first_cycle is not None:
+            stored = self.instance.first_cycle_id if self.instance.pk else None
+            try:
+                history.ensure_first_cycle_unlocked(first_cycle.pk, stored)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["first_cycle"]) from None
+        return first_cycle
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            if is_stale(Project, self.instance.pk, cleaned.get("version")):
+            # Inside the admin's transaction the row stays locked until the save commits,
+            # so of two saves at the same moment the second sees the first's version.
+            locking = not transaction.get_autocommit()
+            if is_stale(Project, self.instance.pk, cleaned.get("version"), lock=locking):
                 raise EditConflict()
         return cleaned
 
@@ -158,6 +178,18 @@ class ProjectAdmin(SpreadsheetAdmin):
             path("worklist/", self.admin_site.admin_view(views.list), name="tracker_project_worklist"),
             path("<int:object_id>/review/", self.admin_site.admin_view(views.review), name="tracker_project_review"),
         ] + super().get_urls()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save that loses a race the form could not see (a deadlock, a serialization
+        failure, a row another editor added at the same moment) is rolled back and
+        answered with the edit-conflict message on the project as it now is."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (EditConflict, IntegrityError, OperationalError) as error:
+            if object_id is None or not (isinstance(error, EditConflict) or is_write_conflict(error)):
+                raise
+            messages.error(request, EditConflict().messages[0])
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         if change:

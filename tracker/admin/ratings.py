@@ -27,13 +27,18 @@ class RegionAdmin(SpreadsheetAdmin):
 
 
 @admin.register(Cycle)
-class CycleAdmin(SpreadsheetAdmin):
+class CycleAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
+    """A published cycle is locked like its records; it is published by "Publish…" only."""
+
     resource_classes = [CycleResource]
     list_display = ["numeral", "title", "title_en", "period_start", "period_end", "published_on", "locked", "publish_link"]
     list_display_links = ["numeral", "title"]
     ordering = ["number"]
     search_fields = ["title", "title_en"]
     readonly_fields = ["is_published"]  # set by "Publish…" only, which writes the release
+
+    def cycle_of(self, obj):
+        return obj
 
     @admin.display(description=_("number"), ordering="number")
     def numeral(self, cycle):

@@ -2,6 +2,7 @@
 edit-conflict check (docs/domain.md "Data model")."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,27 @@ def check_precision(day, precision, precision_field):
     if bool(day) != bool(precision):
         return {precision_field: PRECISION_MESSAGE}
     return {}
+
+
+#: Addresses that readers' browsers open: web pages (http, https) only, never
+#: `javascript:`, `data:` or `file:`.
+web_url = URLValidator(schemes=["http", "https"])
+
+
+def is_web_url(value):
+    """Whether `value` is an address `web_url` accepts (what a page may link)."""
+    try:
+        web_url(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class WebURLField(models.URLField):
+    """A URL field for web addresses: `web_url` in place of Django's URLValidator (which
+    also takes ftp), so a bad value gets one message, not two."""
+
+    default_validators = [web_url]
 
 
 def format_date(day, precision):

@@ -34,10 +34,21 @@ def raise_now():
         DataVersion.objects.get_or_create(pk=1, defaults={"value": 1})
 
 
+def _raised():
+    """Marks (as an on-commit callback) a transaction that raised the version already."""
+
+
 def bump():
     """Note that the current transaction changed data: the version is raised once, after
-    it commits (at once outside a transaction)."""
+    it commits (at once outside a transaction). On SQLite it is raised inside the
+    transaction instead, committed with the data: the writer holds the whole file anyway,
+    and a raise after the commit would queue behind the next writer and could fail with
+    "database is locked" after the data was saved."""
     if not connection.in_atomic_block:
         raise_now()
-    elif not any(callback[1] is raise_now for callback in connection.run_on_commit):
-        transaction.on_commit(raise_now)
+    elif not any(callback[1] in (raise_now, _raised) for callback in connection.run_on_commit):
+        if connection.vendor == "sqlite":
+            raise_now()
+            transaction.on_commit(_raised)
+        else:
+            transaction.on_commit(raise_now)

@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -73,6 +76,10 @@ class Currency(models.TextChoices):
     EUR = "EUR", "EUR"
 
 
+#: The first amount `Project.amount` cannot hold (20 digits, 2 of them decimals).
+AMOUNT_LIMIT = Decimal(10**18)
+
+
 class Project(Audited):
     """One announced undertaking in one region, followed across rating cycles."""
 
@@ -107,7 +114,8 @@ class Project(Audited):
         _("announcement date precision"), max_length=10, choices=DatePrecision.choices, blank=True
     )
     amount = models.DecimalField(
-        _("announced amount"), max_digits=20, decimal_places=2, null=True, blank=True
+        _("announced amount"), max_digits=20, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
     )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
     first_cycle = models.ForeignKey(
@@ -189,6 +197,13 @@ class Project(Audited):
                 violation_error_message=_(
                     "Give a currency (RUB, USD, CNY, EUR) exactly when an amount is given."
                 ),
+            ),
+            # What `max_digits` allows (the DecimalField's validator), for every door: on
+            # SQLite a larger number would be stored and then fail every read of its row.
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__lt=AMOUNT_LIMIT),
+                name="project_amount_in_range",
+                violation_error_message=_("An amount has at most 18 digits before the decimal point."),
             ),
         ]
         indexes = [

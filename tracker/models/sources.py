@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import Audited
 from ratings.models import choice_values
 
-from .common import DatePrecision, check_precision, precision_constraint
+from .common import DatePrecision, WebURLField, check_precision, precision_constraint
 
 
 class SourceKind(models.TextChoices):
@@ -35,7 +35,7 @@ class Source(Audited):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     title = models.CharField(_("title"), max_length=500)
-    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    url = WebURLField(_("URL"), max_length=1000, blank=True)
     published_on = models.DateField(_("date"), null=True, blank=True)
     published_precision = models.CharField(
         _("date precision"), max_length=10, choices=DatePrecision.choices, blank=True
@@ -66,6 +66,12 @@ class Source(Audited):
                 condition=Q(language__in=choice_values(SourceLanguage)), name="source_language_valid"
             ),
             precision_constraint("published_on", "published_precision", "source_date_precision"),
+            # The field's own check (`web_url`) in its simplest form, for every door.
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__iregex=r"^https?://"),
+                name="source_url_web",
+                violation_error_message=_("A source's URL starts with http:// or https://."),
+            ),
         ]
 
     def __str__(self):

@@ -10,6 +10,7 @@ whole (SQLite's integrity check; pg_restore reading every block) and that it hol
 table of the live database that a model of an installed app owns.
 """
 
+import contextlib
 import hashlib
 import os
 import re
@@ -17,11 +18,14 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 from typing import NamedTuple
 
 from django.apps import apps
-from django.db import connection
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.db.utils import load_backend
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 
@@ -43,7 +47,7 @@ class Verified(NamedTuple):
     tables: int
 
 
-def fingerprint():
+def fingerprint(using="default"):
     """{model label: row count} and a SHA-256 over every row of the tracker's tables,
     in primary-key order, to compare a database before a backup and after a restore."""
     counts, digest = {}, hashlib.sha256()
@@ -54,7 +58,7 @@ def fingerprint():
         if model._meta.model_name == "dataversion":
             continue  # a cache counter, raised by the restore itself
         fields = [f.attname for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
-        rows = model.objects.order_by("pk").values_list(*fields)
+        rows = model.objects.using(using).order_by("pk").values_list(*fields)
         count = 0
         for row in rows.iterator(chunk_size=2000):
             digest.update(repr(row).encode())
@@ -152,35 +156,91 @@ def _run(command, env=None):
     return result.returncode, result.stdout, result.stderr.strip()
 
 
+class Backed(NamedTuple):
+    sha256: str  # the file's
+    counts: dict  # {model label: rows} in the file
+    checksum: str  # over those rows: what `restore` prints after restoring the file
+
+
+@contextlib.contextmanager
+def _connection_to(**changes):
+    """A connection of its own (an alias made for the block) to the default database's
+    server with `changes` to its settings: so the figures can be read from a file or
+    from a snapshot whatever transaction the caller is in."""
+    alias = f"backup-{uuid.uuid4().hex}"
+    settings = {**connection.settings_dict, "CONN_MAX_AGE": 0, **changes}
+    connections[alias] = load_backend(settings["ENGINE"]).DatabaseWrapper(settings, alias)
+    try:
+        yield alias
+    finally:
+        connections[alias].close()
+        del connections[alias]
+
+
 def backup(path):
-    """Write a backup to `path` and its checksum to `path`.sha256; return the checksum.
-    The copy is written beside the target and renamed into place, so an interrupted
-    backup never leaves a half-written file under the backup's name."""
+    """Write a backup to `path` and its checksum to `path`.sha256. The copy is written
+    beside the target and renamed into place, so an interrupted backup never leaves a
+    half-written file under the backup's name. The figures returned are read from what
+    the file holds — on SQLite from the file once written, on PostgreSQL from the
+    snapshot pg_dump wrote, kept open until they are read — so writes going on meanwhile
+    cannot make them differ from what `restore` of that file prints."""
     path = Path(path)
     partial = path.with_name(f"{path.name}.partial")
     partial.unlink(missing_ok=True)
     connection.ensure_connection()
     try:
         if connection.vendor == "sqlite":
-            target = sqlite3.connect(partial)
-            try:
+            with contextlib.closing(sqlite3.connect(partial)) as target:
                 connection.connection.backup(target)
-            finally:
-                target.close()
+                _empty_cache_table(target)
+            options = {k: v for k, v in connection.settings_dict["OPTIONS"].items() if k != "init_command"}
+            with _connection_to(NAME=f"{partial.resolve().as_uri()}?mode=ro&immutable=1", OPTIONS=options) as alias:
+                counts, checksum = fingerprint(alias)
         elif connection.vendor == "postgresql":
-            env, args, name = _pg_env()
-            command = [_tool("pg_dump"), *args, "-Fc", "--no-owner", "-f", str(partial), name]
-            code, _out, error = _run(command, env)
-            if code:
-                raise BackupError(_("pg_dump failed: %(error)s") % {"error": error})
+            counts, checksum = _pg_dump(partial)
         else:
             raise BackupError(_("No backup method for %(vendor)s.") % {"vendor": connection.vendor})
-        checksum = file_sha256(partial)
+        sha256 = file_sha256(partial)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    sidecar(path).write_text(f"{checksum}  {path.name}\n", encoding="utf-8")
-    return checksum
+    sidecar(path).write_text(f"{sha256}  {path.name}\n", encoding="utf-8")
+    return Backed(sha256, counts, checksum)
+
+
+def _cache_tables():
+    """The database cache's tables: import previews (people's files) wait there, and a
+    backup holds none of them (the tables themselves are kept, empty)."""
+    return [
+        cache["LOCATION"]
+        for cache in settings.CACHES.values()
+        if cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    ]
+
+
+def _empty_cache_table(target):
+    target.execute("PRAGMA secure_delete = ON")  # the deleted rows' bytes are overwritten too
+    for table in _cache_tables():
+        with contextlib.suppress(sqlite3.OperationalError):  # no such table: nothing to empty
+            target.execute(f'DELETE FROM "{table}"')
+    target.commit()
+
+
+def _pg_dump(partial):
+    """pg_dump into `partial` from a snapshot exported by a read-only repeatable-read
+    transaction, and the figures of that same snapshot."""
+    env, args, name = _pg_env()
+    with _connection_to() as alias, transaction.atomic(using=alias):
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+        command = [_tool("pg_dump"), *args, "-Fc", "--no-owner", f"--snapshot={snapshot}", "-f", str(partial), name]
+        command[-1:-1] = [f"--exclude-table-data={table}" for table in _cache_tables()]
+        code, _out, error = _run(command, env)
+        if code:
+            raise BackupError(_("pg_dump failed: %(error)s") % {"error": error})
+        return fingerprint(alias)
 
 
 def restore(path, check_checksum=True, confirm=None):

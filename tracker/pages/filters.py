@@ -10,6 +10,7 @@ from ratings.models import Cycle, Region
 from tracker.models import Evidence, Organization, Participation, Project, StatusChange
 from tracker.status.marks import contradicted, with_basis
 
+from . import limits
 from .audience import audience_of
 from .forms_html import QuickRenderer
 from .search import search_projects
@@ -28,7 +29,12 @@ class FilterForm(forms.Form):
 
 
 class ProjectFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=limits.SEARCH_MAX_LENGTH,
+        validators=[limits.check_search_words],
+    )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"), queryset=Region.objects.order_by("name_ru"), to_field_name="slug"
     )
@@ -59,6 +65,7 @@ class ProjectFilter(django_filters.FilterSet):
     partner = django_filters.CharFilter(
         label=_("Partner"),
         method="filter_partner",
+        max_length=limits.SEARCH_MAX_LENGTH,
         help_text=_("Part of an organisation's name, in Russian or English."),
     )
     partner_country = django_filters.ChoiceFilter(
@@ -111,6 +118,14 @@ class ProjectFilter(django_filters.FilterSet):
                 self.filters[name].queryset = self.audience.cycles()
 
     @property
+    def selected(self):
+        """The filtered projects; none while a filter's value is refused (its message shows
+        next to the field), so a refused search never reads as "everything"."""
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()
+        return self.qs
+
+    @property
     def up_to(self):
         return self.audience.up_to if self.audience is not None else None
 
@@ -142,7 +157,7 @@ class ProjectFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if value.isdigit():
+        if value.isascii() and value.isdigit() and len(value) < 19:  # an id, as linked from a page
             organizations = Organization.objects.filter(pk=int(value))
         else:
             organizations = Organization.objects.filter(Q(name__icontains=value) | Q(name_en__icontains=value))

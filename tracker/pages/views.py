@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,11 +17,12 @@ from ratings.models import Cycle, Rating, Region
 
 from tracker.models import Evidence, Organization, Participation, Project, StatusChange
 from tracker.spreadsheets.formats import BY_EXTENSION
+from tracker.spreadsheets.streaming import csv_chunks
 from tracker.spreadsheets.reports import public_projects_dataset, unresolved_dataset
 from tracker.status.marks import attach_marks
 from tracker.status.unresolved import attach_follow_up, status_projects
 
-from . import charts, stats
+from . import charts, limits, stats
 from .audience import PUBLIC_VIEW, audience_of
 from .cache import cached_page
 from .filters import ProjectFilter
@@ -39,7 +40,14 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if settings.TRACKER_REQUIRE_LOGIN and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return cached(request, *args, **kwargs)
+        refused = limits.too_large(request)
+        if refused is not None:
+            return refused
+        try:
+            with limits.query_budget():
+                return cached(request, *args, **kwargs)
+        except limits.OutOfTime:
+            return limits.out_of_time(request)
 
     return wrapper
 
@@ -95,9 +103,19 @@ def chosen_cycle(request):
     return cycle
 
 
-def export_response(dataset, extension, name):
+def export_response(request, rows, build, extension, name):
+    """The download of `rows` (a queryset) as built by `build()` (a Dataset): refused with
+    a message above TRACKER_PUBLIC_EXPORT_MAX_ROWS rows (the whole record is in the
+    releases' files); CSV is streamed, the other formats are written whole."""
+    count = rows.count()
+    if count > settings.TRACKER_PUBLIC_EXPORT_MAX_ROWS:
+        return limits.too_many_rows(request, count)
+    dataset = build()
     file_format = BY_EXTENSION[extension]()
-    response = HttpResponse(file_format.export_data(dataset), content_type=file_format.content_type)
+    if extension == "csv":
+        response = StreamingHttpResponse(csv_chunks(dataset.headers, dataset), content_type=file_format.content_type)
+    else:
+        response = HttpResponse(file_format.export_data(dataset), content_type=file_format.content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
     return response
 
@@ -178,11 +196,13 @@ def overview(request):
 def project_list(request):
     audience = audience_of(request)
     filters = ProjectFilter(request.GET, queryset=audience.projects(status_projects()), request=request)
-    projects = list_projects(filters.qs)
+    projects = list_projects(filters.selected)
     extension = request.GET.get("export")
     if extension in EXPORT_FORMATS:
-        dataset = public_projects_dataset(projects.order_by("reference"), audience.up_to)
-        return export_response(dataset, extension, "projects")
+        rows = projects.order_by("reference")
+        return export_response(
+            request, rows, lambda: public_projects_dataset(rows, audience.up_to), extension, "projects"
+        )
     page = page_of(request, projects.order_by(*(projects.query.order_by or ["reference"])))
     page.object_list = attach_marks(page.object_list, audience.up_to, audience.up_to)
     context = {"filters": filters, "page": page, "count": page.paginator.count, "export_formats": EXPORT_FORMATS}
@@ -196,9 +216,10 @@ def unresolved(request):
     filters = ProjectFilter(request.GET, queryset=audience.projects(status_projects()), request=request)
     extension = request.GET.get("export")
     if extension in EXPORT_FORMATS:
-        dataset = unresolved_dataset(cycle, filters.qs, visible=audience.up_to)
-        return export_response(dataset, extension, f"unresolved-{cycle.numeral}")
-    page, rows = report_page(request, filters.qs, cycle, visible=audience.up_to)
+        rows = status_projects(filters.selected).unresolved_in(cycle)
+        build = lambda: unresolved_dataset(cycle, filters.selected, visible=audience.up_to)  # noqa: E731
+        return export_response(request, rows, build, extension, f"unresolved-{cycle.numeral}")
+    page, rows = report_page(request, filters.selected, cycle, visible=audience.up_to)
     context = {
         "cycle": cycle,
         "cycles": audience.cycles(),

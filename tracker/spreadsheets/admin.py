@@ -2,11 +2,16 @@
 
 What this adds: the file's format follows its extension; a file that cannot be read gets
 the reader's own message; the size cap is checked before reading; the confirmation step is
-all-or-nothing as well; and each dataset offers a blank template with an example row.
+all-or-nothing as well; the uploaded file is deleted as soon as the preview is confirmed,
+cancelled or refused (tracker/spreadsheets/uploads.py); and each dataset offers a blank
+template with an example row.
 """
+
+import contextlib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -18,6 +23,7 @@ from import_export.forms import ImportForm
 
 from .formats import BY_EXTENSION, FORMATS, SpreadsheetError, check_size, uploaded_name
 from .importer import plain_message
+from .uploads import PreviewStorage
 
 
 class SpreadsheetImportForm(ImportForm):
@@ -56,6 +62,14 @@ def number_rows_as_spreadsheets_do(result):
     result.row_errors = lambda: [(number + 1, errors) for number, errors in counted()]
 
 
+def writing(request):
+    """A posted import runs in one transaction from the upload on: on SQLite it waits for
+    the write lock at the start, so a database busy past the timeout fails there, whole,
+    instead of losing the preview's file (the database cache drops a write it cannot
+    make)."""
+    return transaction.atomic() if request.method == "POST" else contextlib.nullcontext()
+
+
 class SpreadsheetAdmin(AuditHistoryMixin, ImportExportModelAdmin):
     """ModelAdmin with spreadsheet import (editors) and export (anyone who may view)."""
 
@@ -88,25 +102,47 @@ class SpreadsheetAdmin(AuditHistoryMixin, ImportExportModelAdmin):
             super().add_data_read_fail_error_to_form(form, e)
 
     def process_import(self, request, **kwargs):
-        token = uploaded_name.set(request.POST.get("original_file_name", ""))
+        """Confirm (or cancel) a preview; its file is deleted whatever happens."""
+        name = request.POST.get("original_file_name", "")
+        preview = PreviewStorage.named(request.POST.get("import_file_name"))
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        token = uploaded_name.set(name)
         try:
-            with acting(request.user, "import"):
+            if "cancel" in request.POST:
+                messages.info(request, _("The import of “%(filename)s” was cancelled.") % {"filename": name})
+                return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+            with acting(request.user, "import"), writing(request):
                 return super().process_import(request, **kwargs)
+        except SpreadsheetError as error:  # the preview expired: the file is gone
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
         finally:
             uploaded_name.reset(token)
+            if preview is not None:
+                preview.remove()
 
     def import_action(self, request, **kwargs):
         upload = request.FILES.get("import_file")
         token = uploaded_name.set(upload.name if upload else "")
+        response = None
         try:
-            with acting(request.user, "import"):
+            with acting(request.user, "import"), writing(request):
                 response = super().import_action(request, **kwargs)
         finally:
             uploaded_name.reset(token)
+            if not (getattr(response, "context_data", None) or {}).get("confirm_form"):
+                self.remove_preview(upload)  # nothing to confirm: the file goes now
         result = getattr(response, "context_data", {}).get("result")
         if result is not None:
             number_rows_as_spreadsheets_do(result)
         return response
+
+    @staticmethod
+    def remove_preview(upload):
+        preview = PreviewStorage.named(getattr(upload, "tmp_storage_name", None))
+        if preview is not None:
+            preview.remove()
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -9,8 +9,10 @@ For large files `BulkImportMixin.import_data` instead:
    a query (the widgets' lookup cache is filled in bulk);
 2. fetches the file's existing records, a thousand keys a query;
 3. reads each column once (`bulk_cells`), then fills and validates each row in memory
-   (choices, lengths, required fields, the cycle lock and the model's own `clean`),
-   collecting every problem with its row and column;
+   with the checks of the row path's `full_clean` — each model field's own `clean`
+   (`bulk_checks`: choices, required fields, lengths, URLs, slugs, digits, bounds) and
+   the model's `clean` — and the cycle lock, collecting every problem with its row and
+   column;
 4. writes new and changed rows and their audit entries (`bulk_write`), inside the
    caller's transaction — or nothing at all when any row failed.
 
@@ -39,14 +41,12 @@ from .bulk_cells import (
     Setter,
     assign,
     attribute_columns,
-    check_columns,
-    field_checks,
-    field_message,
     model_field_of,
     read_columns,
 )
+from .bulk_checks import check_columns, check_instance, field_checks
 from .bulk_write import BATCH, chunks, insert_rows, write_audit
-from .widgets import ChoiceWidget, KeyWidget, TextWidget, is_blank
+from .widgets import KeyWidget, TextWidget, is_blank
 
 
 class BulkImportMixin:
@@ -129,9 +129,7 @@ class BulkImportMixin:
         )
 
     def _checks(self):
-        # Choices read by a ChoiceWidget are valid already and are not checked again.
-        chosen = {f.attribute for f in self.get_import_fields() if isinstance(f.widget, ChoiceWidget)}
-        return field_checks(self._meta.model, self._columns_by_attribute(), chosen)
+        return field_checks(self._meta.model, self._columns_by_attribute())
 
     def _locked_cycles(self, model):
         """{id: cycle} of the cycles the acting user may not change (the cycle lock)."""
@@ -201,7 +199,9 @@ class BulkImportMixin:
     def _fill_and_validate(self, plan, rows, raw_columns, keys, existing, result, kwargs):
         cells, irregular = read_columns(plan, rows, raw_columns)
         attributes = attribute_columns(plan, cells)
-        checked = check_columns(plan, attributes, len(rows))
+        checked = check_columns(
+            plan.checks, {s.attname: values for s, values in attributes}, plan.defaults, len(rows)
+        )
         attnames = [setter.attname for setter, _values in attributes]
         relations = [setter.relation for setter in plan.setters if setter.relation]
         by_row = zip(*[values for _setter, values in attributes]) if attributes else [()] * len(rows)
@@ -220,8 +220,7 @@ class BulkImportMixin:
                     instance._state.fields_cache.update(objects)
                 else:
                     instance._state.fields_cache.update(zip(relations, objects))
-                if not errors:
-                    self._validate_model(instance, errors, plan.columns)
+                self._validate_model(instance, errors, plan.columns)
             else:
                 instance, before, errors = self._fill_row(plan, instance, row, index, cells, batch, kwargs)
             if locked and not errors:
@@ -258,17 +257,13 @@ class BulkImportMixin:
         return instance, before, errors
 
     def _validate(self, instance, errors, checks, columns):
-        for field, column, choices in checks:
-            if column in errors:
-                continue
-            message = field_message(field, getattr(instance, field.attname), choices)
-            if message:
-                errors.setdefault(column, []).append(message)
-        if not errors:
-            self._validate_model(instance, errors, columns)
+        check_instance(instance, checks, errors)
+        self._validate_model(instance, errors, columns)
         return errors
 
     def _validate_model(self, instance, errors, columns):
+        """The model's `clean`, called whatever the fields' checks found, as `full_clean`
+        calls it."""
         try:
             instance.clean()
         except ValidationError as error:

@@ -1,7 +1,6 @@
 """The bulk import's cells, a column at a time: each column of a file is read by its
 widget once — a value repeated down the column (a project's reference, a date, a choice)
-only once — and the field checks (required, choices, length) ask a whole column at
-once, looking for the rows only when the column holds something wrong.
+only once; the fields' own checks then go a column at a time too (`bulk_checks`).
 
 Rows whose cells all read are then filled from these values; the others (a cell that
 cannot be read or is cleared, a row that updates a record) go cell by cell, through
@@ -12,7 +11,6 @@ cannot be read or is cleared, a row that updates a record) go cell by cell, thro
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.translation import gettext as _
 
 from .widgets import (
     CLEAR,
@@ -65,7 +63,7 @@ class Plan:
 
     model: type
     setters: list
-    checks: list  # (model field, column, allowed choices or None)
+    checks: list  # bulk_checks.FieldCheck, one per model field
     columns: dict  # column name by attribute
     id_fields: list
     defaults: dict
@@ -127,81 +125,6 @@ def attribute_columns(plan, cells):
         if setter.attname:
             columns.append((setter, column))
     return columns
-
-
-def field_checks(model, columns, chosen):
-    """(model field, column, allowed choices or None) for every field a row can set;
-    `chosen`: the attributes read by a ChoiceWidget, whose choices are valid already."""
-    checks = []
-    for model_field in model._meta.concrete_fields:
-        if model_field.primary_key or not model_field.editable:
-            continue
-        choices = None
-        if model_field.choices and model_field.name not in chosen:
-            choices = {value for value, _label in model_field.flatchoices}
-        if model_field.blank and choices is None and not (model_field.max_length and not model_field.is_relation):
-            continue  # nothing a row could get wrong here
-        checks.append((model_field, columns.get(model_field.name, model_field.name), choices))
-    return checks
-
-
-def check_columns(plan, attributes, count):
-    """{row index: {column: [message]}} from the field checks, a column at a time — for
-    new rows whose cells all read, in the order the checks would find them row by row."""
-    by_attname = {setter.attname: values for setter, values in attributes}
-    errors = {}
-    for model_field, column, choices in plan.checks:
-        values = by_attname.get(model_field.attname)
-        if values is None:  # not in the file: the default, the same in every new row
-            message = field_message(model_field, plan.defaults.get(model_field.attname), choices)
-            failing = [(i, message) for i in range(count)] if message else []
-        else:
-            failing = _failing(model_field, values, choices)
-        for index, message in failing:
-            row_errors = errors.setdefault(index, {})
-            if column not in row_errors:
-                row_errors[column] = [message]
-    return errors
-
-
-def field_message(field, value, choices):
-    """What is wrong with `value` for `field` (required, one of its choices, its length),
-    or None."""
-    if value is None or value == "":
-        return None if field.blank else _("This field is required.")
-    if choices is not None and value not in choices:
-        return _("“%(value)s” is not one of: %(allowed)s.") % {
-            "value": value,
-            "allowed": ", ".join(sorted(map(str, choices))),
-        }
-    if field.max_length and isinstance(value, str) and len(value) > field.max_length:
-        return _("At most %(limit)d characters (it has %(length)d).") % {"limit": field.max_length, "length": len(value)}
-    return None
-
-
-def _failing(field, values, choices):
-    """[(index, message)] of the values `field_message` finds wrong. Each rule first asks
-    the whole column (does it hold a blank, a value outside the choices, a text too
-    long?) and looks at the rows one by one only when it does."""
-    suspects = set()
-    if not field.blank and ("" in values or None in values):
-        suspects.update(i for i, v in enumerate(values) if v is None or v == "")
-    if choices is not None:
-        try:
-            outside = set(values) - choices - {None, ""}
-        except TypeError:  # unhashable values: each is looked at
-            outside = True
-        if outside:
-            suspects.update(range(len(values)))
-    if field.max_length:
-        limit, types = field.max_length, set(map(type, values))
-        if all(issubclass(t, str) for t in types):
-            too_long = max(map(len, values), default=0) > limit
-        else:
-            too_long = any(issubclass(t, str) for t in types)
-        if too_long:
-            suspects.update(i for i, v in enumerate(values) if isinstance(v, str) and len(v) > limit)
-    return [(i, m) for i in sorted(suspects) if (m := field_message(field, values[i], choices))]
 
 
 def model_field_of(model, attribute):

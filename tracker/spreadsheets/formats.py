@@ -1,17 +1,18 @@
 """Spreadsheet formats: CSV, XLSX, ODS and JSON, both ways.
 
 Reading works out what people's files really are (their text encoding, see encodings.py,
-and their delimiter: comma, semicolon or tab) and refuses hostile files before parsing them:
-uploads over TRACKER_IMPORT_MAX_BYTES, XLSX/ODS archives that unpack to more than
-TRACKER_IMPORT_MAX_UNPACKED_BYTES (zip bombs), and XML using DOCTYPE or entity
-declarations (entity bombs). The parsers themselves go through defusedxml: openpyxl
-and odfpy both use it when it is installed (tests/spreadsheets/test_formats.py checks
-that they do).
+and their delimiter: comma, semicolon or tab) and refuses hostile files before parsing them
+(limits.py): uploads over TRACKER_IMPORT_MAX_BYTES, XLSX/ODS archives that unpack to more
+than TRACKER_IMPORT_MAX_UNPACKED_BYTES (zip bombs), XML using DOCTYPE or entity
+declarations (entity bombs), headers of more than TRACKER_IMPORT_MAX_COLUMNS columns and
+files of more than TRACKER_IMPORT_MAX_ROWS rows. The parsers themselves go through
+defusedxml: openpyxl and odfpy both use it when it is installed
+(tests/spreadsheets/test_formats.py checks that they do).
 
 Writing neutralises cells that spreadsheet programs would run as formulas (OWASP CSV
-injection): in CSV a text cell starting with = + - @ tab or carriage return gets a
-leading apostrophe (removed again on import); in XLSX and ODS such cells are stored as
-text cells. Numbers and dates stay numbers and dates.
+injection). XLSX and ODS store every text as a text cell (writers.py), so their text is
+written and read back as it is. CSV has no text cells: see `neutralise`. Numbers and
+dates stay numbers and dates.
 """
 
 import contextvars
@@ -20,7 +21,6 @@ import datetime
 import io
 import json
 import re
-import zipfile
 from decimal import Decimal
 
 import tablib
@@ -29,80 +29,58 @@ from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
 from .encodings import decode_text
+from .errors import SpreadsheetError
+from .limits import check_archive, check_columns, check_size, too_many_rows  # noqa: F401 (check_size: admin)
+from .writers import write_ods, write_xlsx
 
 #: The name of the file being read, for messages, when the caller cannot pass it
 #: (django-import-export's admin views call `create_dataset(data)`).
 uploaded_name = contextvars.ContextVar("uploaded_name", default="")
-from .errors import SpreadsheetError
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_ENTITY_PATTERN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+_ESCAPED_FIRST = _FORMULA_FIRST | {"'"}
+# Where a CSV cell that `neutralise` changed may start: a quick test for the whole file.
+_NEUTRALISED = re.compile(r"(?:^|[,;\t\"\n])'[=+\-@\t\r']", re.MULTILINE)
+_SNIFF_CHARS = 1 << 16  # the Sniffer's cost grows with its sample
 
 
 def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A CSV cell no spreadsheet program runs as a formula, which `unneutralise` turns
+    back into the very same text: text starting with = + - @ tab or carriage return gets
+    a leading apostrophe, and so does text that starts with an apostrophe followed by one
+    of those or by another apostrophe (which import would otherwise shorten)."""
+    if isinstance(value, str) and value and (
+        value[0] in _FORMULA_FIRST or (value[0] == "'" and value[1:2] in _ESCAPED_FIRST)
+    ):
         return "'" + value
     return value
 
 
 def unneutralise(value):
-    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1:].startswith(FORMULA_STARTS):
+    """The text of a CSV cell as it was before `neutralise`: unneutralise(neutralise(t)) == t
+    for every text t."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in _ESCAPED_FIRST:
         return value[1:]
     return value
 
 
 def sniff_delimiter(text):
-    lines = text.splitlines()
-    sample = "\n".join(lines[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        header = lines[0] if lines else ""
+    """Comma, semicolon or tab, judged on the first lines of the file."""
+    head = text[:_SNIFF_CHARS]
+    lines = head.splitlines()
+    if len(text) > _SNIFF_CHARS and len(lines) > 1:
+        lines = lines[:-1]  # cut short by the sample
+    elif len(text) > _SNIFF_CHARS:  # a header longer than the sample: count its delimiters
+        header = text.partition("\n")[0]
         return max(",;\t", key=header.count)
-
-
-def check_size(size, filename):
-    limit = settings.TRACKER_IMPORT_MAX_BYTES
-    if size > limit:
-        raise SpreadsheetError(
-            _("“%(filename)s” is %(size).1f MB; the limit is %(limit).0f MB.")
-            % {"filename": filename, "size": size / 1e6, "limit": limit / 1e6}
-        )
-
-
-def check_archive(content, filename):
-    """Refuse zip bombs and XML entity declarations before any parser sees the file."""
+    header = lines[0] if lines else ""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
-        raise SpreadsheetError(
-            _("“%(filename)s” is not a valid spreadsheet file (damaged or not XLSX/ODS).") % {"filename": filename}
-        ) from None
-    limit = settings.TRACKER_IMPORT_MAX_UNPACKED_BYTES
-    members = archive.infolist()
-    if len(members) > 10_000 or sum(m.file_size for m in members) > limit:
-        raise SpreadsheetError(
-            _("“%(filename)s” unpacks to more than %(limit).0f MB; it is refused as a possible zip bomb.")
-            % {"filename": filename, "limit": limit / 1e6}
-        )
-    for member in members:
-        if not member.filename.endswith((".xml", ".rels")):
-            continue
-        read = 0
-        with archive.open(member) as stream:
-            tail = b""
-            while chunk := stream.read(1 << 16):
-                read += len(chunk)
-                if read > limit:
-                    raise SpreadsheetError(
-                        _("“%(filename)s” unpacks to more than declared; it is refused.") % {"filename": filename}
-                    )
-                if _ENTITY_PATTERN.search(tail + chunk):
-                    raise SpreadsheetError(
-                        _("“%(filename)s” declares XML entities (%(member)s); it is refused as unsafe.")
-                        % {"filename": filename, "member": member.filename}
-                    )
-                tail = chunk[-16:]
+        sniffed = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t").delimiter
+    except csv.Error:
+        sniffed = ""
+    # The delimiter separates the header's columns too (a tab inside cells does not).
+    return sniffed if sniffed and sniffed in header else max(",;\t", key=header.count)
 
 
 def _plain(value):
@@ -143,8 +121,13 @@ class SpreadsheetFormat(base_formats.Format):
         return True
 
     def create_dataset(self, in_stream, filename=None, **kwargs):
-        content = in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8")
         filename = filename or uploaded_name.get() or f"file.{self.extension}"
+        if in_stream is None:  # the admin's preview storage no longer holds the file
+            raise SpreadsheetError(
+                _("“%(filename)s” waited more than %(minutes)s minutes for its confirmation and was deleted; upload it again.")
+                % {"filename": filename, "minutes": round(settings.TRACKER_IMPORT_PREVIEW_SECONDS / 60)}
+            )
+        content = in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8")
         check_size(len(content), filename)
         try:
             dataset = self.read(content, filename)
@@ -173,13 +156,13 @@ class CSV(SpreadsheetFormat):
             raise SpreadsheetError(
                 _("“%(filename)s” contains NUL bytes: it is not a text CSV file.") % {"filename": filename}
             )
-        # The apostrophe that export puts before formula-like text is removed by the
-        # text widgets (tracker.spreadsheets.widgets.TextWidget), so reading stays a single pass.
         rows = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
         headers = next(rows, None)
         if not headers:
             raise SpreadsheetError(_("“%(filename)s” has no header row.") % {"filename": filename})
-        return rows_to_dataset(headers, rows)
+        if _NEUTRALISED.search(text):
+            rows = ([unneutralise(cell) for cell in row] for row in rows)
+        return rows_to_dataset(headers, rows, filename)
 
     def export_data(self, dataset, **kwargs):
         out = io.StringIO()
@@ -189,12 +172,9 @@ class CSV(SpreadsheetFormat):
         return "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 correctly
 
 
-_FORMULA_FIRST = frozenset(FORMULA_STARTS)
-
-
 def _csv_cell(value):
-    if value.__class__ is str:  # most cells: only formula-like text changes
-        return "'" + value if value and value[0] in _FORMULA_FIRST else value
+    if value.__class__ is str:  # most cells
+        return neutralise(value)
     if value is None:
         return ""
     return neutralise(_csv_value(value))
@@ -217,8 +197,10 @@ class JSON(SpreadsheetFormat):
             raise SpreadsheetError(
                 _("“%(filename)s” must hold a list of objects, one per row.") % {"filename": filename}
             )
+        if len(rows) > settings.TRACKER_IMPORT_MAX_ROWS:
+            raise too_many_rows(filename)
         headers = list(dict.fromkeys(key for row in rows for key in row))
-        return rows_to_dataset(headers, ([row.get(h) for h in headers] for row in rows))
+        return rows_to_dataset(headers, ([row.get(h) for h in headers] for row in rows), filename)
 
     def export_data(self, dataset, **kwargs):
         rows = [{h: _plain(v) for h, v in zip(dataset.headers, row)} for row in dataset]
@@ -234,41 +216,19 @@ class XLSX(SpreadsheetFormat):
         import openpyxl
 
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        headers = next(rows, None)
-        if headers is None:
-            raise SpreadsheetError(_("“%(filename)s” is empty.") % {"filename": filename})
-        dataset = rows_to_dataset(list(headers), rows)
-        book.close()
-        return dataset
+        try:
+            rows = book.worksheets[0].iter_rows(values_only=True)
+            headers = next(rows, None)
+            if headers is None:
+                raise SpreadsheetError(_("“%(filename)s” is empty.") % {"filename": filename})
+            return rows_to_dataset(headers, rows, filename)
+        finally:
+            book.close()
 
     def export_data(self, dataset, **kwargs):
-        import openpyxl
-        from openpyxl.styles import Font
-
-        book = openpyxl.Workbook(write_only=False)
-        sheet = book.active
-        sheet.title = (dataset.title or "data")[:31]
-        sheet.append(list(dataset.headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for row in dataset:
-            sheet.append([_xlsx_value(v) for v in row])
-            for cell in sheet[sheet.max_row]:
-                if cell.data_type == "f":  # text that looks like a formula stays text
-                    cell.data_type = "s"
         out = io.BytesIO()
-        book.save(out)
+        write_xlsx(dataset.headers or [], dataset, out, title=dataset.title or "data")
         return out.getvalue()
-
-
-def _xlsx_value(value):
-    if isinstance(value, str):
-        # openpyxl refuses control characters that XML 1.0 cannot hold.
-        return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", value)
-    return value
 
 
 class ODS(SpreadsheetFormat):
@@ -285,41 +245,48 @@ class ODS(SpreadsheetFormat):
         sheets = document.spreadsheet.getElementsByType(Table)
         if not sheets:
             raise SpreadsheetError(_("“%(filename)s” has no sheet.") % {"filename": filename})
-        rows = []
+        rows, limit = [], settings.TRACKER_IMPORT_MAX_ROWS + 1
         for row in sheets[0].getElementsByType(TableRow):
             repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
             cells = _ods_row(row)
             if not any(cell not in ("", None) for cell in cells):
                 continue  # blank rows (often repeated to the sheet's end)
             rows.extend([cells] * min(repeat, 10_000))
+            if len(rows) > limit:
+                raise too_many_rows(filename)
         if not rows:
             raise SpreadsheetError(_("“%(filename)s” is empty.") % {"filename": filename})
         headers = [str(h) if h is not None else "" for h in rows[0]]
-        while headers and headers[-1] == "":
-            headers.pop()
-        return rows_to_dataset(headers, rows[1:])
+        return rows_to_dataset(headers, rows[1:], filename)
 
     def export_data(self, dataset, **kwargs):
-        # tablib writes every str as an ODS text cell, so formulas never run.
-        clean = tablib.Dataset(headers=dataset.headers, title=dataset.title)
-        for row in dataset:
-            clean.append([float(v) if isinstance(v, Decimal) else v for v in row])
-        return clean.export("ods")
+        out = io.BytesIO()
+        write_ods(dataset.headers or [], dataset, out, title=dataset.title or "data")
+        return out.getvalue()
 
 
-def rows_to_dataset(headers, rows):
-    """A tablib Dataset from rows of cells, padded or cut to the header's width.
+def rows_to_dataset(headers, rows, filename):
+    """A tablib Dataset from a header and rows of cells, padded or cut to the header's
+    width; headers wider than TRACKER_IMPORT_MAX_COLUMNS and files of more than
+    TRACKER_IMPORT_MAX_ROWS rows are refused, before any row is read and as soon as the
+    limit is passed.
 
     Filled directly rather than row by row through `Dataset.append`, which validates
     every row again and costs more than reading the file."""
-    width = len(headers)
+    headers = list(headers)
+    while headers and headers[-1] in ("", None):
+        headers.pop()  # empty columns at the right, as spreadsheet programs often leave
+    check_columns(headers, filename)
+    width, limit = len(headers), settings.TRACKER_IMPORT_MAX_ROWS
     data = []
-    for row in rows:
+    for count, row in enumerate(rows, 1):
+        if count > limit:
+            raise too_many_rows(filename)
         if len(row) != width:
             row = (list(row) + [""] * width)[:width]
         if any(cell not in ("", None) for cell in row):
             data.append(tablib.core.Row(row))
-    dataset = tablib.Dataset(headers=list(headers))
+    dataset = tablib.Dataset(headers=headers)
     dataset._data = data
     return dataset
 

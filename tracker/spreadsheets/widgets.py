@@ -13,8 +13,6 @@ from import_export import widgets
 
 from ratings.models import Cycle, Region
 
-from .formats import unneutralise
-
 CLEAR = "(clear)"
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y.%m.%d"]
 
@@ -24,13 +22,14 @@ def is_blank(value):
 
 
 class TextWidget(widgets.CharWidget):
-    """Text; an apostrophe that export put before formula-like text is taken off again."""
+    """Text, as the file holds it (the CSV reader has already taken off the apostrophe
+    that export puts before formula-like text)."""
 
     def clean(self, value, row=None, **kwargs):
         if value is None:
             return ""
         if isinstance(value, str):
-            return unneutralise(value)
+            return value
         return super().clean(value, row, **kwargs)
 
 

@@ -6,13 +6,18 @@ the bulk path), commands, synthetic data — goes through these functions, so th
 - a new project always has its initial `announced` change in its first-reported cycle;
 - status changes are appended, never edited, and each append reaches the audit trail;
 - `Project.status`, `status_path` and `first_number` stay in step with the history
-  (docs/domain.md "Status history"), in the same transaction as the change.
+  (docs/domain.md "Status history"), in the same transaction as the change;
+- a published cycle stays locked (ratings/locks.py): a project whose first cycle is set
+  or corrected puts its initial change into that cycle and takes it out of the old one.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Concat, Length, Right
 
+from audit.context import current_user
+from ratings.locks import lock_message
 from ratings.models import Cycle
 from tracker.models import Project, StatusChange
 from tracker.models.data_version import bump
@@ -54,9 +59,29 @@ def initial_change(project):
     )
 
 
+def first_cycle_lock(first_cycle_id, stored_first_cycle_id, locked):
+    """The cycle of `locked` ({id: cycle}, `Cycle.objects.locked_for`) that giving a
+    project the first cycle `first_cycle_id` would change, or None. A new project
+    (`stored_first_cycle_id` None) records its initial change in its first cycle; a
+    corrected first cycle moves that change from the old cycle to the new one."""
+    if first_cycle_id == stored_first_cycle_id:
+        return None
+    touched = sorted({first_cycle_id, stored_first_cycle_id} & locked.keys())
+    return locked[touched[0]] if touched else None
+
+
+def ensure_first_cycle_unlocked(first_cycle_id, stored_first_cycle_id=None):
+    """Refuse (ValidationError on `first_cycle`, the lock's message) a first cycle that
+    would change a cycle locked for the acting user — every door asks this."""
+    cycle = first_cycle_lock(first_cycle_id, stored_first_cycle_id, Cycle.objects.locked_for(current_user()))
+    if cycle is not None:
+        raise ValidationError({"first_cycle": lock_message(cycle)})
+
+
 @transaction.atomic
 def create_project(project):
     """Insert a new project with its initial `announced` change."""
+    ensure_first_cycle_unlocked(project.first_cycle_id)
     prepare_new(project, path_length())
     project.save()
     initial_change(project).save()
@@ -77,6 +102,7 @@ def save_project(project):
     """Save an existing project (edit-conflict check included); a corrected first-reported
     cycle moves the initial change with it and rewrites the status path."""
     stored_first = Project.objects.filter(pk=project.pk).values_list("first_cycle_id", flat=True).first()
+    ensure_first_cycle_unlocked(project.first_cycle_id, stored_first)
     project.save()
     if stored_first != project.first_cycle_id:
         first_cycles_corrected([project])

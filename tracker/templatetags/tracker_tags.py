@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext
 
 from ratings.languages import ReaderText
+from tracker.models.common import is_web_url
 
 register = template.Library()
 
@@ -52,6 +53,13 @@ def basis_text(basis, news_since=None):
     if basis == "judgement":
         return gettext("editors' judgement")
     return gettext("stated by the source")
+
+
+@register.filter
+def safe_url(url):
+    """`url` when it is a web address (http, https) a page may link, else "": a stored
+    `javascript:` or `data:` address is never put in an href."""
+    return url if url and is_web_url(url) else ""
 
 
 @register.filter

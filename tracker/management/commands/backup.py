@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from tracker.ops.backup import BackupError, backup, fingerprint, sidecar
+from tracker.ops.backup import BackupError, backup, sidecar
 
 
 class Command(BaseCommand):
@@ -26,16 +26,16 @@ class Command(BaseCommand):
             stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
             path = Path(settings.BASE_DIR) / "backups" / f"tracker-{stamp}.{extension}"
         path.parent.mkdir(parents=True, exist_ok=True)
-        counts, checksum = fingerprint()
         try:
-            file_checksum = backup(path)
+            backed = backup(path)
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(_("Backed up to %(path)s") % {"path": path})
         self.stdout.write(
             _("File SHA-256: %(checksum)s (written to %(sidecar)s)")
-            % {"checksum": file_checksum, "sidecar": sidecar(path)}
+            % {"checksum": backed.sha256, "sidecar": sidecar(path)}
         )
         self.stdout.write(
-            _("rows: %(rows)d  checksum: %(checksum)s") % {"rows": sum(counts.values()), "checksum": checksum}
+            _("rows: %(rows)d  checksum: %(checksum)s")
+            % {"rows": sum(backed.counts.values()), "checksum": backed.checksum}
         )

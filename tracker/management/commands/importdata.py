@@ -1,8 +1,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from audit.context import acting
+from tracker.ops.errors import busy_message, is_busy
 from tracker.spreadsheets.resources import DATASETS
 from tracker.spreadsheets.importer import SpreadsheetError, import_datasets, read_dataset
 
@@ -48,8 +50,13 @@ class Command(BaseCommand):
             except SpreadsheetError as error:
                 raise CommandError(str(error)) from None
         progress = {name: Progress(self.stderr, name, len(dataset)) for name, dataset in named}
-        with acting(None, "import"):
-            report = import_datasets(named, dry_run=dry_run, progress=progress)
+        try:
+            with acting(None, "import"):
+                report = import_datasets(named, dry_run=dry_run, progress=progress)
+        except OperationalError as error:
+            if not is_busy(error):
+                raise
+            raise CommandError(busy_message()) from None
         for problem in report.problems[:200]:
             self.stderr.write(str(problem))
         if not report.ok:

@@ -2,6 +2,8 @@
 never erases an existing value; the cell text ``(clear)`` empties a field on purpose;
 errors name the column, not the model field."""
 
+import collections
+
 import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -53,7 +55,7 @@ class TrackerResource(FastExportMixin, BulkImportMixin, resources.ModelResource)
         missing = [c for c in key_columns if c not in headers]
         if missing:
             problems.append((", ".join(missing), _("required column is missing")))
-        duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
+        duplicated = sorted(h for h, count in collections.Counter(headers).items() if h and count > 1)
         if duplicated:
             problems.append((", ".join(duplicated), _("column appears more than once")))
         if not problems and not columns.intersection(headers):
@@ -112,18 +114,24 @@ class TrackerResource(FastExportMixin, BulkImportMixin, resources.ModelResource)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        # Related rows were looked up by the widgets, and check constraints are enforced by
-        # the database (its messages are translated in spreadsheets.py): validating them
-        # again here would cost several queries per row.
-        related = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+        columns = self._columns_by_attribute()
+        # A cell that did not read has its message already. Related rows were looked up by
+        # the widgets (a key left empty is still checked: that sends no query), and check
+        # constraints are enforced by the database (its messages are translated in
+        # importer.py): validating them again here would cost several queries per row.
+        # The bulk path runs the same checks (bulk_checks.py).
+        unread = [name for name, column in columns.items() if column in errors]
+        related = [
+            f.name for f in instance._meta.concrete_fields
+            if f.is_relation and getattr(instance, f.attname) is not None
+        ]
         try:
             instance.full_clean(
-                exclude=[*errors, *related],
+                exclude=[*errors, *unread, *related],
                 validate_unique=validate_unique,
                 validate_constraints=False,
             )
         except ValidationError as error:
-            columns = self._columns_by_attribute()
             for name, messages in error.update_error_dict({}).items():
                 errors.setdefault(columns.get(name, name), []).extend(messages)
         if errors:

@@ -5,6 +5,8 @@ import datetime
 
 from django.utils.translation import gettext, gettext_lazy
 
+from audit.context import current_user
+from ratings.locks import lock_message
 from ratings.models import Cycle, Rating, Region
 from tracker.models import DatePrecision, Evidence, Organization, Participation, Project, Source, StatusChange
 from tracker.status import history
@@ -73,14 +75,16 @@ class CycleResource(TrackerResource):
         history.save_cycle(instance)
 
     def bulk_capable(self):
-        return self.user is None  # people's files go row by row, through the check below
+        # People's files go row by row, through the checks below and the cycle's own lock.
+        return self.user is None and current_user() is None
 
     def before_save_instance(self, instance, row, **kwargs):
-        """A person publishes only through the admin's Publish (docs/domain.md
-        "Publication"); a file may not publish or unpublish a cycle. The system
-        (loadseeds, restore) may."""
-        if self.acting_user(kwargs) is None:
+        """A published cycle is locked (`Cycle.save`); a person publishes only through the
+        admin's Publish (docs/domain.md "Publication"): a file may not publish or
+        unpublish a cycle. The system (loadseeds, restore) may."""
+        if self.acting_user(kwargs) is None and current_user() is None:
             return
+        instance.ensure_editable()
         stored = Cycle.objects.filter(pk=instance.pk).values_list("is_published", flat=True).first()
         if bool(stored) != bool(instance.is_published):
             raise ValueError(
@@ -209,6 +213,17 @@ class ProjectResource(TrackerResource):
         length = history.path_length()
         for instance in instances:
             history.prepare_new(instance, length)
+
+    def _locked_cycles(self, model):
+        return Cycle.objects.locked_for(current_user())
+
+    def _lock_check(self, plan, instance, before, errors):
+        """The first-cycle lock of `history.create_project` and `save_project`, for a file
+        on the bulk path."""
+        stored = before["first_cycle_id"] if before else None
+        cycle = history.first_cycle_lock(instance.first_cycle_id, stored, plan.locked)
+        if cycle is not None:
+            errors[plan.columns.get("first_cycle", "first_cycle")] = [lock_message(cycle)]
 
     def after_bulk_update(self, projects, changed):
         if "first_cycle_id" in changed:
