@@ -349,6 +349,11 @@ TRACKER_PUBLIC_QUERY_SECONDS = env_int("TRACKER_PUBLIC_QUERY_MS", 1500, minimum=
 TRACKER_MAX_QUERY_BYTES = env_int("TRACKER_MAX_QUERY_BYTES", 2000, minimum=100)
 TRACKER_MAX_QUERY_PARAMETERS = env_int("TRACKER_MAX_QUERY_PARAMETERS", 40, minimum=5)
 TRACKER_PUBLIC_EXPORT_MAX_ROWS = env_int("TRACKER_PUBLIC_EXPORT_MAX_ROWS", 10000, minimum=1)
+TRACKER_ADMIN_EXPORT_MAX_ROWS = env_int("TRACKER_ADMIN_EXPORT_MAX_ROWS", 50000, minimum=1)
+# Pages one client (one address) may have rendered at the same moment, across every server
+# process of the machine; a page served from the cache needs no slot. 0 turns the limit off.
+TRACKER_RENDERS_PER_CLIENT = env_int("TRACKER_RENDERS_PER_CLIENT", 1, minimum=0)
+TRACKER_RENDER_SLOT_DIR = env_str("TRACKER_RENDER_SLOT_DIR", "")
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "tracker.spreadsheets.uploads.PreviewStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -18,6 +18,15 @@ def media_root(tmp_path_factory):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(scope="session", autouse=True)
+def render_slots(tmp_path_factory):
+    """The per-client render slots of this test run, apart from any other run's."""
+    from django.conf import settings
+
+    settings.TRACKER_RENDER_SLOT_DIR = str(tmp_path_factory.mktemp("render-slots"))
+    return settings.TRACKER_RENDER_SLOT_DIR
+
+
 @pytest.fixture(autouse=True)
 def english():
     """Test bodies run in English, the language their messages are asserted in (code

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import add_evidence, add_partner, make_organization, make_project, make_rating, make_region, make_source
+from tests.factories import add_evidence, add_partner, make_cycle, make_organization, make_project, make_rating, make_region, make_source
 from tracker.models import Project, StatusChange
 from tracker.status import history
 
@@ -47,6 +47,7 @@ def test_project_page_shows_its_inlines(editor_client, seeded):
 
 
 def test_project_created_in_the_admin_gets_its_initial_change(editor_client, cycles, region):
+    open_cycle = make_cycle(4)  # published cycles are locked for editors
     response = editor_client.post(
         reverse("admin:tracker_project_add"),
         {
@@ -56,7 +57,7 @@ def test_project_created_in_the_admin_gets_its_initial_change(editor_client, cyc
             "region": region.pk,
             "location": "",
             "sector": "transport",
-            "first_cycle": cycles[1].pk,
+            "first_cycle": open_cycle.pk,
             "note": "",
             "participations-TOTAL_FORMS": "0", "participations-INITIAL_FORMS": "0",
             "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0",
@@ -65,7 +66,7 @@ def test_project_created_in_the_admin_gets_its_initial_change(editor_client, cyc
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     project = Project.objects.get(reference="AMU-002")
-    assert list(project.status_changes.values_list("status", "cycle__number")) == [("announced", 2)]
+    assert list(project.status_changes.values_list("status", "cycle__number")) == [("announced", 4)]
 
 
 def _change_form(project, evidence_rows=0, **status_row):

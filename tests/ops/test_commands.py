@@ -49,7 +49,7 @@ def unresolved_page_export(client, extension):
         reverse("tracker:unresolved"), {"cycle": "III", "export": extension}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
-    return response.content
+    return response.getvalue()
 
 
 def table_cells(out):

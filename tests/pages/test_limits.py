@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 SLOW_SQL = {
     "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
-    "SELECT count(*) FROM (SELECT x FROM c LIMIT 300000000)",
+    "SELECT count(*) FROM (SELECT x FROM c LIMIT 300000000) AS t",
     "postgresql": "SELECT pg_sleep(5)",
 }
 
@@ -76,3 +76,17 @@ def test_a_streamed_csv_is_the_file_written_whole(client, cycles, region):
     assert streamed == whole.encode("utf-8")
     rows = list(csv.DictReader(io.StringIO(streamed.decode("utf-8-sig"))))
     assert len(rows) == 2500 and rows[0]["title_en"] == "'=cmd|0"
+
+
+def test_a_client_with_a_page_being_rendered_gets_429_for_another_render_and_others_do_not(client, cycles):
+    from django.test import RequestFactory
+
+    from tracker.pages.limits import render_slot
+
+    busy = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")
+    with render_slot(busy) as free:
+        assert free
+        refused = client.get(reverse("tracker:project_list"), REMOTE_ADDR="127.0.0.1")
+        assert refused.status_code == 429 and refused["Retry-After"]
+        assert client.get(reverse("tracker:project_list"), REMOTE_ADDR="10.0.0.9").status_code == 200
+    assert client.get(reverse("tracker:project_list"), REMOTE_ADDR="127.0.0.1").status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import make_project
+from tests.factories import make_cycle, make_project
 from tracker.spreadsheets.formats import FORMATS
 from tracker.models import Project
 
@@ -25,7 +25,8 @@ def upload(client, content, name="projects.csv"):
 
 
 def test_preview_lists_new_rows_and_confirm_writes_them(editor_client, cycles, region):
-    content = (HEADER + "AMU-001;RU-AMU;Мост;Bridge;transport;II\nAMU-002;Амурская область;Порт;Port;logistics;III\n").encode("cp1251")
+    make_cycle(4)  # the open cycle: published ones are locked for editors
+    content = (HEADER + "AMU-001;RU-AMU;Мост;Bridge;transport;IV\nAMU-002;Амурская область;Порт;Port;logistics;IV\n").encode("cp1251")
     preview = upload(editor_client, content)
     assert preview.status_code == 200
     html = preview.content.decode()
@@ -39,7 +40,8 @@ def test_preview_lists_new_rows_and_confirm_writes_them(editor_client, cycles, r
 
 
 def test_a_failing_row_is_shown_with_its_row_and_column_and_nothing_can_be_confirmed(editor_client, cycles, region):
-    content = (HEADER + "AMU-001;RU-AMU;Мост;Bridge;transport;II\nAMU-002;Атлантида;Порт;Port;logistics;III\n").encode()
+    make_cycle(4)
+    content = (HEADER + "AMU-001;RU-AMU;Мост;Bridge;transport;IV\nAMU-002;Атлантида;Порт;Port;logistics;IV\n").encode()
     preview = upload(editor_client, content)
     html = preview.content.decode()
     assert "Unknown region “Атлантида”" in html
@@ -102,6 +104,22 @@ def test_export_of_a_filtered_list_holds_exactly_its_rows(editor_client, cycles,
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     references = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert references == ["AMU-002"]
+
+
+def test_an_admin_export_of_more_rows_than_the_limit_is_refused_on_the_form(editor_client, cycles, region, settings):
+    for n in range(3):
+        make_project(region, cycles[1], reference=f"AMU-00{n}")
+    settings.TRACKER_ADMIN_EXPORT_MAX_ROWS = 2
+    url = reverse("admin:tracker_project_export")
+    form = editor_client.get(url)
+    data = {"format": str([f.extension for f in FORMATS].index("csv")), "resource": "0"}
+    data.update({k: "on" for k in form.context["form"].fields if k.startswith("projectresource_")})
+    response = editor_client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "text/html" in response["Content-Type"]
+    assert "These filters select 3 rows; an export from the admin holds at most 2" in response.content.decode()
+    settings.TRACKER_ADMIN_EXPORT_MAX_ROWS = 3
+    assert "text/csv" in editor_client.post(url, data)["Content-Type"]
 
 
 @pytest.mark.parametrize("extension", ["xlsx", "csv", "ods", "json"])

@@ -110,6 +110,29 @@ def test_a_bad_value_gets_the_same_message_from_a_short_file_and_a_long_one(cycl
     assert fingerprint() == before  # nothing written
 
 
+CHANGES = {
+    **{case: BAD[case] for case in ("javascript: URL", "amount 1e30", "slug with a space and a slash", "overlong title")},
+    "kind cleared": ("sources", source, {"kind": "(clear)"}, [("kind", "This field cannot be blank.")]),
+}
+
+
+@pytest.mark.parametrize("case", CHANGES.values(), ids=CHANGES.keys())
+def test_a_bad_value_in_rows_that_change_records_gets_the_same_message_too(cycles, region, paths, case):
+    name, good, bad, expected = case
+    assert problems_of(name, [good(n) for n in range(500)]) == []
+    before, paths.rows = fingerprint(), 0
+
+    short = problems_of(name, [{**good(0), **bad}])
+    rows = [good(n) for n in range(500)]
+    rows[BAD_ROW - 2] = {**rows[BAD_ROW - 2], **bad}
+    long = problems_of(name, rows)
+    assert paths.rows == 1  # the long file was checked on the bulk path
+
+    assert short == [(2, column, message) for column, message in expected]
+    assert long == [(BAD_ROW, column, message) for column, message in expected]
+    assert fingerprint() == before
+
+
 def test_the_database_refuses_what_the_fields_refuse_whatever_the_door(cycles, region):
     for bad in ({"slug": "amur oblast/x"}, {"slug": ""}):
         with pytest.raises(IntegrityError), transaction.atomic():

@@ -3,7 +3,6 @@ config/settings.py): the client's address, an attempt counted before its passwor
 checked, a success that forgets only its own account, and a 429 whose Retry-After is the
 time the lockout has left."""
 
-import ipaddress
 import logging
 import math
 
@@ -25,29 +24,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker.clients import client_address  # noqa: F401 (AXES_CLIENT_IP_CALLABLE names it here)
+
 log = logging.getLogger("axes.handlers.database")  # beside axes' own lines
 
 
-def _is_address(value):
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
-
-
-def client_address(request):
-    """The client's address: the socket peer, or — behind TRUSTED_PROXY_COUNT proxies —
-    the address the outermost trusted proxy saw. Entries a client adds to
-    X-Forwarded-For itself are never trusted, and a hop that is not an address falls
-    back to the socket peer (axes stores addresses in an address column)."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= proxies and _is_address(hops[-proxies]):
-            return hops[-proxies]
-    return remote
 
 
 class CountFirstHandler(AxesDatabaseHandler):

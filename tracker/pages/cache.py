@@ -22,6 +22,8 @@ from django.utils.translation import get_language
 
 from tracker.models.data_version import bump, data_version
 
+from .limits import busy_client, render_slot
+
 APPS = {"tracker", "ratings"}
 
 
@@ -45,13 +47,26 @@ def cacheable(request):
     )
 
 
+def render_afresh(view, request, *args, **kwargs):
+    """The view's answer, rendered in one of the client's render slots (limits.py)."""
+    with render_slot(request) as free:
+        if not free:
+            return busy_client(request)
+        response = view(request, *args, **kwargs)
+        if response.streaming:  # written after the slot is given back: bounded by the row cap
+            return response
+        if hasattr(response, "render"):
+            response.render()
+        return response
+
+
 def cached_page(view):
     """Serve the view's 200 responses from the page cache while the data is unchanged."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not cacheable(request):
-            return view(request, *args, **kwargs)
+            return render_afresh(view, request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"page:{data_version()}:{get_language()}:{path}"
         store = caches["pages"]
@@ -61,7 +76,7 @@ def cached_page(view):
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
             return response
-        response = view(request, *args, **kwargs)
+        response = render_afresh(view, request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             if hasattr(response, "render"):
                 response.render()

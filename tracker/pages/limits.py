@@ -11,16 +11,26 @@ number of words (a message next to the search box).
 """
 
 import contextlib
+import hashlib
+import os
+import tempfile
 import time
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import DatabaseError, connection
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from tracker.clients import client_address
 
 #: A search of more words than this is refused with a message (each word is one more
 #: condition over titles, partners and evidence).
@@ -189,3 +199,51 @@ def refuse_nul(get_response):
         return get_response(request)
 
     return middleware
+
+
+def _slot_folder():
+    folder = settings.TRACKER_RENDER_SLOT_DIR or os.path.join(
+        tempfile.gettempdir(), "tracker-render-slots-" + hashlib.sha256(str(settings.BASE_DIR).encode()).hexdigest()[:12]
+    )
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+@contextlib.contextmanager
+def render_slot(request):
+    """Hold one of the client's TRACKER_RENDERS_PER_CLIENT render slots while a page is
+    rendered afresh (a page served from the cache needs none): file locks shared by every
+    server process on the machine, so one client cannot keep more than that many workers
+    busy, however many requests it sends. Yields False when every slot is taken. Where
+    file locks do not exist (Windows), there is no limit."""
+    if fcntl is None or settings.TRACKER_RENDERS_PER_CLIENT == 0:
+        yield True
+        return
+    client = hashlib.sha256(client_address(request).encode()).hexdigest()[:16]
+    folder = _slot_folder()
+    for number in range(settings.TRACKER_RENDERS_PER_CLIENT):
+        handle = open(os.path.join(folder, f"{client}-{number}"), "a")  # noqa: SIM115 (held while rendering)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+        return
+    yield False
+
+
+def busy_client(request):
+    """The 429 for a client whose render slots are all taken: plain text, as cheap to send
+    as an answer can be, since a client that gets it tends to ask again at once."""
+    response = HttpResponse(
+        _("Another request from your address is still being answered. Wait for it to finish, then try again."),
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "2"
+    return response

@@ -9,12 +9,16 @@ template with an example row.
 
 import contextlib
 
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 
 from audit.admin import AuditHistoryMixin
@@ -80,6 +84,24 @@ class SpreadsheetAdmin(AuditHistoryMixin, ImportExportModelAdmin):
 
     def get_import_formats(self):
         return FORMATS
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """Refuse, with a message on the export form, more rows than
+        TRACKER_ADMIN_EXPORT_MAX_ROWS: a file is written whole while the editor waits
+        (`manage.py exportdata` writes any number)."""
+        count = queryset.count()
+        limit = settings.TRACKER_ADMIN_EXPORT_MAX_ROWS
+        if count > limit:
+            raise ValueError(
+                ngettext(
+                    "These filters select %(count)s row; an export from the admin holds at most %(limit)s. "
+                    "Narrow the filters, or export with “manage.py exportdata”.",
+                    "These filters select %(count)s rows; an export from the admin holds at most %(limit)s. "
+                    "Narrow the filters, or export with “manage.py exportdata”.",
+                    count,
+                ) % {"count": intcomma(count), "limit": intcomma(limit)}
+            )
+        return super()._do_file_export(file_format, request, queryset, export_form=export_form)
 
     def get_export_formats(self):
         return FORMATS
