@@ -251,7 +251,10 @@ class ParticipationResource(TrackerResource):
         report_skipped = True
 
     def get_queryset(self):
-        return Participation.objects.select_related("project", "organization")
+        # A stable order, so that an export, re-imported and exported again, is the same file.
+        return Participation.objects.select_related("project", "organization").order_by(
+            "project__reference", "organization__name", "role", "pk"
+        )
 
 
 class EvidenceResource(TrackerResource):
