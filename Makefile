@@ -30,6 +30,7 @@ demo: install
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: install
+	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
