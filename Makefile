@@ -30,7 +30,9 @@ demo: install
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: install
-	$(BIN)/python manage.py collectstatic --no-input -v0
+	# With DEBUG off, as the tests that start a server process run: hashed names and their manifest.
+	DEBUG=false SECRET_KEY=collect-static-files-for-the-tests-only ALLOWED_HOSTS=localhost \
+		$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -124,7 +124,9 @@ def test_thirty_guesses_at_once_get_no_more_password_checks_than_the_limit(tmp_p
         [sys.executable, "-c", PARALLEL_GUESSES], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     parallel, then = result.stdout.splitlines()[-2:] if result.returncode == 0 else ("", result.stderr[-3000:])
-    checked, answered, let_in = re.fullmatch(r"checked (\d+) answered (.*) let in (\d+)", parallel).groups()
+    found = re.fullmatch(r"checked (\d+) answered (.*) let in (\d+)", parallel)
+    assert found, (result.returncode, result.stdout[-2000:], result.stderr[-3000:])
+    checked, answered, let_in = found.groups()
     # A guess whose count is read after others' counts went past the limit is refused
     # too: at most five checks (fewer when counts arrive together), never more.
     assert 1 <= int(checked) <= 5 and answered in ("[200, 429]", "[429]") and int(let_in) <= 4
