@@ -69,7 +69,7 @@ def test_an_editor_importing_into_a_published_cycle_gets_row_messages(editor, lo
     (problem,) = report.problems
     # The lock concerns the whole row (its cycle), so the problem names no single column.
     assert (problem.dataset, problem.row, problem.column) == ("ratings", 2, "")
-    assert str(problem) == "ratings, row 2: Cycle III is published and locked: only a superuser can change its records."
+    assert str(problem) == "“r.csv” — ratings, row 2: Cycle III is published and locked: only a superuser can change its records."
     assert Rating.objects.get(pk=locked[2].pk).score == 8
     assert fingerprint() == before and AuditEntry.objects.count() == entries  # nothing else was written either
     with acting(None, "command"):  # the system (seed loading, commands) may

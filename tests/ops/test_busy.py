@@ -60,11 +60,11 @@ def test_importdata_on_a_busy_database_says_so_exits_non_zero_and_writes_nothing
     upload.write_text("reference,region,title_ru,sector,first_cycle\n" + rows, encoding="utf-8")
     with write_lock(database_file):
         result = subprocess.run(
-            [sys.executable, "manage.py", "importdata", "projects", str(upload)],
+            [sys.executable, "manage.py", "importdata", "projects", str(upload), "--language", "ru"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
         )
     assert result.returncode != 0
-    # the command speaks the site's language, Russian
+    # the command speaks the language asked for
     assert "База данных занята другим изменением" in result.stderr and "Traceback" not in result.stderr
     assert projects_in(database_file) == ["AMU-001"]
 

@@ -176,7 +176,7 @@ def test_importdata_writes_nothing_and_exits_non_zero_with_row_messages(tmp_path
     )
     err = io.StringIO()
     with pytest.raises(CommandError, match="nothing was written"):
-        call_command("importdata", "projects", str(path), stdout=io.StringIO(), stderr=err)
+        call_command("importdata", "projects", str(path), "--language", "en", stdout=io.StringIO(), stderr=err)
     assert "projects, row 3, column “first_cycle”: There is no cycle “IX”." in err.getvalue()
     assert not Project.objects.exists()
 
@@ -194,7 +194,7 @@ def test_importdata_imports_several_files_in_one_go_with_a_progress_bar(tmp_path
         encoding="utf-8",
     )
     out, err = io.StringIO(), io.StringIO()
-    call_command("importdata", "projects", str(projects), "evidence", str(evidence), stdout=out, stderr=err)
+    call_command("importdata", "projects", str(projects), "evidence", str(evidence), "--language", "en", stdout=out, stderr=err)
     assert Project.objects.count() == 1200
     assert Project.objects.get(reference="AMU-001").evidence.count() == 1
     assert "1200/1200" in err.getvalue()

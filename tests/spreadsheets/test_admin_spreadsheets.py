@@ -6,10 +6,12 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import make_cycle, make_project
 from tracker.spreadsheets.formats import FORMATS
 from tracker.models import Project
+from tracker.spreadsheets.resources import ProjectResource
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +147,42 @@ def test_a_message_about_the_file_names_the_file_the_editor_chose(editor_client,
     errors = " ".join(str(e) for e in response.context["form"].errors["import_file"])
     assert "“сводка за май.xlsx”" in errors
     assert "file.xlsx" not in errors
+
+
+def row_of(html, number):
+    """The preview table's row that the spreadsheet numbers `number`, as HTML."""
+    start = html.index(f'<th class="row-number" scope="row">{number}</th>')
+    return html[html.rindex("<tr", 0, start): html.index("</tr>", start)]
+
+
+def test_each_problem_is_written_beside_its_row_under_the_columns_labels(editor_client, cycles, region):
+    make_cycle(4)
+    content = (HEADER + "AMU-001;RU-AMU;Мост;Bridge;transport;IV\nAMU-002;Атлантида;Порт;Port;logistics;IV\n").encode()
+    html = upload(editor_client, content).content.decode()
+    row = row_of(html, 3)
+    assert '<td class="problems"><ul class="validation-error-list"><li>Region: Unknown region “Атлантида”' in row
+    assert '<td class="failed">Атлантида</td>' in row
+    assert f'<th scope="col">{ProjectResource.column_label("title_ru")}</th>' in html  # English, as asked
+    with translation.override("ru"):
+        label = ProjectResource.column_label("title_ru")
+    russian = editor_client.post(
+        reverse("admin:tracker_project_import"),
+        {"format": "0", "import_file": SimpleUploadedFile("projects.csv", content), "resource": "0"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    ).content.decode()
+    assert f'<th scope="col">{label}</th>' in russian
+    assert "Регион: " in row_of(russian, 3)
+
+
+def test_the_preview_shows_empty_cells_empty(editor_client, cycles, region):
+    make_cycle(4)
+    header = "reference;region;title_ru;title_en;sector;first_cycle;announced_on;amount;location\n"
+    preview = upload(editor_client, (header + "AMU-001;RU-AMU;Мост;Bridge;transport;IV;;;\n").encode())
+    html = preview.content.decode()
+    row = row_of(html, 2)
+    assert "None" not in row
+    (shown,) = preview.context["preview"].rows
+    headers = preview.context["preview"].headers
+    with translation.override("en"):
+        amount = headers.index(ProjectResource.column_label("amount"))
+    assert str(shown["cells"][amount]["text"]) == ""

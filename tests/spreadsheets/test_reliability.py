@@ -103,7 +103,7 @@ CORPUS = {  # name: (content, what the message must say)
     "nul.csv": (b"reference,region\x00\nAMU-100,RU-AMU\n", "contains NUL bytes"),
     "huge-cell.csv": (text([HEADER, ["AMU-100", "RU-AMU", "Я" * 100_000, "Bridge", "transport", "II"]]), "Ensure this value has at most 500 characters (it has 100000)."),
     # Formulas keep no cached value in a file written by openpyxl, so they arrive blank.
-    "formula.xlsx": (xlsx([HEADER, ["=1+1", "RU-AMU", "=HYPERLINK(\"http://x\")", "x", "transport", "II"]]), "This field cannot be blank."),
+    "formula.xlsx": (xlsx([HEADER, ["=1+1", "RU-AMU", "=HYPERLINK(\"http://x\")", "x", "transport", "II"]]), "may not be left empty."),
     "duplicated-headers.csv": (b"reference,reference,region\nAMU-100,AMU-101,RU-AMU\n", "column “reference”: column appears more than once"),
     "missing-columns.csv": ("title_ru,sector\nМост,transport\n".encode(), "column “reference”: required column is missing"),
     "unknown-region.csv": (text([HEADER, ["AMU-100", "Атлантида", "Мост", "Bridge", "transport", "II"]]), "Unknown region “Атлантида”"),
@@ -156,7 +156,7 @@ def test_hostile_file_from_the_command_line_exits_with_a_message_and_changes_not
     path.write_bytes(content)
     err = io.StringIO()
     with pytest.raises(CommandError) as failure:
-        call_command("importdata", "projects", str(path), stdout=io.StringIO(), stderr=err)
+        call_command("importdata", "projects", str(path), "--language", "en", stdout=io.StringIO(), stderr=err)
     said = str(failure.value) + err.getvalue()
     assert message in said and "Traceback" not in said, (name, said[:500])
     assert fingerprint() == state, name

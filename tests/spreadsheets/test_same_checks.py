@@ -54,9 +54,9 @@ BAD = {
         "sources", source, {"published_on": "2025-02-30", "published_precision": "day"},
         [("published_on", "“2025-02-30” is not a date; write 2025-06-01 or 01.06.2025."), ("published_precision", "Give a precision exactly when a date is given.")],
     ),
-    "blank kind": ("sources", source, {"kind": ""}, [("kind", "This field cannot be blank.")]),
-    "no region": ("projects", project, {"region": ""}, [("region", "This field cannot be null.")]),
-    "no first cycle": ("projects", project, {"first_cycle": ""}, [("first_cycle", "This field cannot be null.")]),
+    "blank kind": ("sources", source, {"kind": ""}, [("kind", "“Kind” may not be left empty.")]),
+    "no region": ("projects", project, {"region": ""}, [("region", "“Region” may not be left empty.")]),
+    "no first cycle": ("projects", project, {"first_cycle": ""}, [("first_cycle", "“First reported in cycle” may not be left empty.")]),
 }
 
 
@@ -112,7 +112,7 @@ def test_a_bad_value_gets_the_same_message_from_a_short_file_and_a_long_one(cycl
 
 CHANGES = {
     **{case: BAD[case] for case in ("javascript: URL", "amount 1e30", "slug with a space and a slash", "overlong title")},
-    "kind cleared": ("sources", source, {"kind": "(clear)"}, [("kind", "This field cannot be blank.")]),
+    "kind cleared": ("sources", source, {"kind": "(clear)"}, [("kind", "“Kind” may not be left empty.")]),
 }
 
 

@@ -78,8 +78,6 @@ def cached_page(view):
             return response
         response = render_afresh(view, request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            if hasattr(response, "render"):
-                response.render()
             store.set(key, (response.content, response["Content-Type"]), settings.TRACKER_PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response

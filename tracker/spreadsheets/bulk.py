@@ -25,6 +25,8 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
+from django.db.models import prefetch_related_objects
+from import_export.resources import Diff
 from import_export.results import Result, RowResult
 
 from audit.context import current_user
@@ -76,6 +78,9 @@ class BulkImportMixin:
     def bulk_capable(self):
         return True
 
+    def get_diff_class(self):
+        return PreviewDiff
+
     def bulk_import(self, dataset, **kwargs):
         # The rows are let go (on return) before the collector is back on.
         with collector_paused():
@@ -94,6 +99,8 @@ class BulkImportMixin:
         batch = self._fill_and_validate(plan, rows, raw_columns, keys, existing, result, kwargs)
         if not result.has_validation_errors():
             self._write(plan.model, batch)
+            if kwargs.get("retain_instance_in_row_result"):
+                describe_written(plan.model, result.rows)
         return result
 
     # -- the file's plan ------------------------------------------------------------------
@@ -112,6 +119,7 @@ class BulkImportMixin:
                 setter.relation = model_field.name if model_field.is_relation else None
             setters.append(setter)
         self._prefetch_keys(raw_columns, fields)
+        self._column_of_attname = {s.attname: s.column for s in setters if s.attname}
         return Plan(
             model=model,
             setters=setters,
@@ -239,7 +247,7 @@ class BulkImportMixin:
             before = {a: getattr(instance, a) for a in plan.attnames}
             if id(instance) not in batch.snapshots:
                 batch.snapshots[id(instance)] = snapshot(instance, plan.audited)
-        errors = {}
+        errors, covered = {}, set()
         data = instance.__dict__
         for setter, column in zip(plan.setters, cells):
             if not is_new and is_blank(row[setter.column]):
@@ -249,26 +257,28 @@ class BulkImportMixin:
                 self.import_field(setter.resource_field, instance, row, **kwargs)
             elif value.__class__ is Problem:
                 errors[setter.column] = [value.message]
+                covered.update(value.covers)
             elif setter.attname is not None and setter.relation is None:
                 data[setter.attname] = value
             else:
                 assign(instance, setter, value)
-        self._validate(instance, errors, plan.checks, plan.columns)
+        self._validate(instance, errors, plan.checks, plan.columns, covered)
         return instance, before, errors
 
-    def _validate(self, instance, errors, checks, columns):
+    def _validate(self, instance, errors, checks, columns, covered=()):
         check_instance(instance, checks, errors)
-        self._validate_model(instance, errors, columns)
+        self._validate_model(instance, errors, columns, covered)
         return errors
 
-    def _validate_model(self, instance, errors, columns):
+    def _validate_model(self, instance, errors, columns, covered=()):
         """The model's `clean`, called whatever the fields' checks found, as `full_clean`
-        calls it."""
+        calls it; but not on the columns a cell's own message speaks for (`covered`)."""
         try:
             instance.clean()
         except ValidationError as error:
             for name, messages in error.update_error_dict({}).items():
-                errors.setdefault(columns.get(name, name), []).extend(messages)
+                if columns.get(name, name) not in covered:
+                    errors.setdefault(columns.get(name, name), []).extend(messages)
 
     def _lock_check(self, plan, instance, before, errors):
         """A row that would change a record in a locked cycle (the one it is in, or the one
@@ -283,6 +293,7 @@ class BulkImportMixin:
     def _record(self, result, number, row, key, instance, before, errors, plan, existing, batch, kwargs):
         """The row's result; a valid row joins the batch to insert or to update."""
         row_result = RowResult()
+        row_result.row_values = row  # the cells as the file has them, for the preview
         if errors:
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID
             row_result.validation_error = ValidationError(errors)
@@ -293,14 +304,20 @@ class BulkImportMixin:
             batch.created.append(instance)
             if key is not None:
                 existing[key] = instance  # a later row with the same key updates it
+            row_result.instance = instance
         else:
             changes = {a for a in plan.attnames if getattr(instance, a) != before[a]}
-            if changes and instance.pk is not None:
+            # A row repeating the key of a new row of the file changes that new row, as
+            # the row path's save then update would.
+            if changes:
                 row_result.import_type = RowResult.IMPORT_TYPE_UPDATE
-                batch.updated.append(instance)
-                batch.changed |= changes
+                row_result.changed_columns = {self._column_of_attname.get(a, a) for a in changes}
+                if instance.pk is not None:
+                    batch.updated.append(instance)
+                    batch.changed |= changes
+                row_result.instance = instance
             else:
-                row_result.import_type = RowResult.IMPORT_TYPE_NEW if instance.pk is None else RowResult.IMPORT_TYPE_SKIP
+                row_result.import_type = RowResult.IMPORT_TYPE_SKIP
         result.increment_row_result_total(row_result)
         result.append_row_result(row_result)
         if self.progress is not None:
@@ -334,6 +351,37 @@ class BulkImportMixin:
     def after_bulk_update(self, instances, changed):
         """Hook for what `save()` would have done for changed instances (`changed`: the
         attribute names that changed in any of them)."""
+
+
+class PreviewDiff(Diff):
+    """The row path's preview cells: an empty value is an empty cell, not "None"."""
+
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        self.left = _shown(self.left)
+
+    def compare_with(self, resource, instance):
+        super().compare_with(resource, instance)
+        self.right = _shown(self.right)
+
+
+def _shown(values):
+    return ["" if value is None else value for value in values]
+
+
+def describe_written(model, row_results):
+    """Each written row's id and name (`object_id`, `object_repr`), as the row path gives
+    them for the admin's log. The related rows the names need (a project's, a cycle's)
+    are fetched a thousand rows at a time, where the file did not bring them."""
+    written = [r for r in row_results if r.instance is not None]
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    for chunk in chunks(written):
+        instances = [r.instance for r in chunk]
+        if relations:
+            prefetch_related_objects(instances, *relations)
+        for row_result, instance in zip(chunk, instances):
+            row_result.object_id = instance.pk
+            row_result.object_repr = str(instance)
 
 
 @contextmanager

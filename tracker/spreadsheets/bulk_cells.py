@@ -26,7 +26,8 @@ from .widgets import (
 )
 
 #: Widgets whose `clean` depends on the cell's text alone, so that each distinct text of
-#: a column is read once (exact types: a subclass may read the row as well).
+#: a column is read once (exact types: a subclass may read the row as well) — or on it
+#: and the cells of the columns its `row_columns` names (an amount and its currency).
 PURE_WIDGETS = {
     TextWidget, DateWidget, DecimalWidget, IntegerWidget, BooleanWidget, ChoiceWidget,
     CycleWidget, NumeralWidget, KeyWidget,
@@ -34,12 +35,14 @@ PURE_WIDGETS = {
 
 
 class Problem:
-    """A cell that is not a value: one that cannot be read (`message`), or `CLEARED`."""
+    """A cell that is not a value: one that cannot be read (`message`), or `CLEARED`.
+    `covers`: the other columns of the row the message speaks for (widgets.CellError)."""
 
-    __slots__ = ("message",)
+    __slots__ = ("message", "covers")
 
-    def __init__(self, message):
+    def __init__(self, message, covers=()):
         self.message = message
+        self.covers = covers
 
 
 CLEARED = Problem(None)
@@ -89,13 +92,19 @@ def read_columns(plan, rows, raw_columns):
     cells, irregular = [], set()
     for setter in plan.setters:
         raws, clean = raw_columns[setter.column], setter.clean
-        if type(setter.resource_field.widget) in PURE_WIDGETS and set(map(type, raws)) == {str}:
-            distinct = set(raws)
-            if len(distinct) == len(raws):  # all different: nothing to read once only
-                column = [read_cell(clean, raw, None) for raw in raws]
+        widget = setter.resource_field.widget
+        if type(widget) in PURE_WIDGETS and set(map(type, raws)) == {str}:
+            row_columns = getattr(widget, "row_columns", ())
+            if row_columns:
+                also = [raw_columns[c] for c in row_columns if c in raw_columns]
+                column = _read_with_row(clean, raws, rows, also)
             else:
-                memo = {text: read_cell(clean, text, None) for text in distinct}
-                column = list(map(memo.__getitem__, raws))
+                distinct = set(raws)
+                if len(distinct) == len(raws):  # all different: nothing to read once only
+                    column = [read_cell(clean, raw, None) for raw in raws]
+                else:
+                    memo = {text: read_cell(clean, text, None) for text in distinct}
+                    column = list(map(memo.__getitem__, raws))
         else:
             column = [read_cell(clean, raw, row) for raw, row in zip(raws, rows)]
         if Problem in set(map(type, column)):
@@ -106,13 +115,26 @@ def read_columns(plan, rows, raw_columns):
     return cells, irregular
 
 
+def _read_with_row(clean, raws, rows, also):
+    """A column whose cells are read with other cells of their row (`also`: those
+    columns, as far as the file has them): each distinct combination once."""
+    memo, column = {}, []
+    for key, row in zip(zip(raws, *also), rows):
+        try:
+            value = memo[key]
+        except KeyError:
+            value = memo[key] = read_cell(clean, key[0], row)
+        column.append(value)
+    return column
+
+
 def read_cell(clean, raw, row):
     if raw.__class__ is str and raw[:1] == "(" and raw.strip().lower() == CLEAR:
         return CLEARED
     try:
         return clean(raw, row=row)
     except ValueError as error:
-        return Problem(str(error))
+        return Problem(str(error), getattr(error, "covers", ()))
 
 
 def attribute_columns(plan, cells):

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from .errors import SpreadsheetError
 
 # What people send: UTF-8 (Excel's "CSV UTF-8" starts with a BOM), UTF-16 with its BOM
-# (Excel's "Unicode text") and the ANSI code pages of Russian and of Western Windows
-# (Windows-1252 also reads Latin-1 text, which it extends). KOI8-R is not read, but it
-# is a candidate, so that its Russian is recognised (and refused) instead of being read
-# as Windows-1251.
+# (Excel's "Unicode text"; without it too, when that can be told) and the ANSI code
+# pages of Russian and of Western Windows (Windows-1252 also reads Latin-1 text, which it
+# extends). KOI8-R is not read, but it is a candidate, so that its Russian is recognised
+# (and refused) instead of being read as Windows-1251.
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CODE_PAGES_READ = ("cp1251", "cp1252")
 _CANDIDATES = [*_CODE_PAGES_READ, "koi8_r"]
@@ -31,6 +31,10 @@ def decode_text(content, filename):
                 return content.decode(encoding)
             except UnicodeDecodeError:
                 raise _unknown_encoding(filename) from None
+    if b"\x00" in content:
+        text = _utf16_without_bom(content)
+        if text is not None:
+            return text
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
@@ -42,6 +46,32 @@ def decode_text(content, filename):
         except UnicodeDecodeError:  # a byte this code page lacks, past the sample
             pass
     raise _unknown_encoding(filename)
+
+
+def _utf16_without_bom(content):
+    """The text of UTF-16 written without its BOM, when the bytes can be nothing else;
+    else None.
+
+    Text in any 8-bit encoding has no NUL bytes, while UTF-16 has one in every ASCII
+    character (the digits, delimiters and line breaks of any CSV). Read in the right
+    byte order, at least half of such a file's characters are Latin, Cyrillic or
+    punctuation; read in the wrong one (or 8-bit text read as UTF-16) nearly every
+    character falls in the blocks of East Asian scripts instead."""
+    if len(content) % 2:
+        return None
+    readings = []
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            continue
+        letters = [c for c in text[:_SAMPLE] if not c.isspace()]
+        near = sum(1 for c in letters if c < "\u0530" or "\u2000" <= c < "\u2190")
+        if letters and 2 * near >= len(letters):
+            readings.append(text)
+    return readings[0] if len(readings) == 1 else None
 
 
 def _sample(content):

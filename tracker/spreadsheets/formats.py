@@ -37,6 +37,10 @@ from .writers import write_ods, write_xlsx
 #: (django-import-export's admin views call `create_dataset(data)`).
 uploaded_name = contextvars.ContextVar("uploaded_name", default="")
 
+#: The dataset a file is read for (its code, e.g. "projects"), when known: a workbook is
+#: read from the sheet named after it.
+wanted_dataset = contextvars.ContextVar("wanted_dataset", default="")
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)
 _ESCAPED_FIRST = _FORMULA_FIRST | {"'"}
@@ -157,12 +161,12 @@ class CSV(SpreadsheetFormat):
                 _("“%(filename)s” contains NUL bytes: it is not a text CSV file.") % {"filename": filename}
             )
         rows = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-        headers = next(rows, None)
-        if not headers:
-            raise SpreadsheetError(_("“%(filename)s” has no header row.") % {"filename": filename})
         if _NEUTRALISED.search(text):
             rows = ([unneutralise(cell) for cell in row] for row in rows)
-        return rows_to_dataset(headers, rows, filename)
+        header_row, headers = _header(rows)
+        if not headers:
+            raise SpreadsheetError(_("“%(filename)s” has no header row.") % {"filename": filename})
+        return rows_to_dataset(headers, rows, filename, first_row=header_row + 1)
 
     def export_data(self, dataset, **kwargs):
         out = io.StringIO()
@@ -212,16 +216,24 @@ class XLSX(SpreadsheetFormat):
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
     def read(self, content, filename):
-        check_archive(content, filename)
         import openpyxl
 
+        merges = check_archive(content, filename)
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
-            rows = book.worksheets[0].iter_rows(values_only=True)
-            headers = next(rows, None)
-            if headers is None:
+            sheets = {sheet.title: sheet for sheet in book.worksheets}
+            found = _choose_sheet(list(sheets), lambda title: _first_row(sheets[title].iter_rows(values_only=True)))
+            if found is None:
                 raise SpreadsheetError(_("“%(filename)s” is empty.") % {"filename": filename})
-            return rows_to_dataset(headers, rows, filename)
+            sheet = sheets[found]
+            path = getattr(sheet, "_worksheet_path", "").lstrip("/")
+            merged = merges.get(path, [])
+            if merged:
+                raise merged_cells(filename, found if len(sheets) > 1 else "", merged)
+            rows = sheet.iter_rows(values_only=True)
+            header_row, headers = _header(rows)
+            dataset = rows_to_dataset(headers, rows, filename, first_row=header_row + 1)
+            return _in_sheet(dataset, found, len(sheets))
         finally:
             book.close()
 
@@ -242,22 +254,35 @@ class ODS(SpreadsheetFormat):
         from odf.table import Table, TableRow
 
         document = opendocument.load(io.BytesIO(content))
-        sheets = document.spreadsheet.getElementsByType(Table)
+        sheets = {}
+        for table in document.spreadsheet.getElementsByType(Table):
+            sheets.setdefault(str(table.getAttribute("name") or ""), table)
         if not sheets:
             raise SpreadsheetError(_("“%(filename)s” has no sheet.") % {"filename": filename})
-        rows, limit = [], settings.TRACKER_IMPORT_MAX_ROWS + 1
-        for row in sheets[0].getElementsByType(TableRow):
+        found = _choose_sheet(list(sheets), lambda title: _ods_has_data(sheets[title], TableRow))
+        if found is None:
+            raise SpreadsheetError(_("“%(filename)s” is empty.") % {"filename": filename})
+        rows, numbers, merged, limit = [], [], [], settings.TRACKER_IMPORT_MAX_ROWS + 1
+        number = 0
+        for row in sheets[found].getElementsByType(TableRow):
             repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
-            cells = _ods_row(row)
+            cells = _ods_row(row, number + 1, merged)
             if not any(cell not in ("", None) for cell in cells):
-                continue  # blank rows (often repeated to the sheet's end)
-            rows.extend([cells] * min(repeat, 10_000))
+                number += repeat
+                continue  # blank rows (often repeated to the sheet's end), counted
+            for _copy in range(min(repeat, 10_000)):
+                number += 1
+                rows.append(cells)
+                numbers.append(number)
             if len(rows) > limit:
                 raise too_many_rows(filename)
         if not rows:
             raise SpreadsheetError(_("“%(filename)s” is empty.") % {"filename": filename})
+        if merged:
+            raise merged_cells(filename, found if len(sheets) > 1 else "", merged)
         headers = [str(h) if h is not None else "" for h in rows[0]]
-        return rows_to_dataset(headers, rows[1:], filename)
+        dataset = rows_to_dataset(headers, rows[1:], filename, numbers=numbers[1:])
+        return _in_sheet(dataset, found, len(sheets))
 
     def export_data(self, dataset, **kwargs):
         out = io.BytesIO()
@@ -265,11 +290,15 @@ class ODS(SpreadsheetFormat):
         return out.getvalue()
 
 
-def rows_to_dataset(headers, rows, filename):
+def rows_to_dataset(headers, rows, filename, first_row=2, numbers=None):
     """A tablib Dataset from a header and rows of cells, padded or cut to the header's
     width; headers wider than TRACKER_IMPORT_MAX_COLUMNS and files of more than
     TRACKER_IMPORT_MAX_ROWS rows are refused, before any row is read and as soon as the
     limit is passed.
+
+    Blank rows are left out, but counted: `dataset.row_numbers` holds, for each data row,
+    the number the spreadsheet program shows beside it (`first_row` for the first row
+    read, or each row's own number from `numbers`).
 
     Filled directly rather than row by row through `Dataset.append`, which validates
     every row again and costs more than reading the file."""
@@ -278,7 +307,7 @@ def rows_to_dataset(headers, rows, filename):
         headers.pop()  # empty columns at the right, as spreadsheet programs often leave
     check_columns(headers, filename)
     width, limit = len(headers), settings.TRACKER_IMPORT_MAX_ROWS
-    data = []
+    data, kept = [], []
     for count, row in enumerate(rows, 1):
         if count > limit:
             raise too_many_rows(filename)
@@ -286,9 +315,100 @@ def rows_to_dataset(headers, rows, filename):
             row = (list(row) + [""] * width)[:width]
         if any(cell not in ("", None) for cell in row):
             data.append(tablib.core.Row(row))
+            kept.append(numbers[count - 1] if numbers is not None else first_row + count - 1)
     dataset = tablib.Dataset(headers=headers)
     dataset._data = data
+    dataset.row_numbers = kept
+    dataset.filename = filename
     return dataset
+
+
+def spreadsheet_row(dataset, index):
+    """The row number the spreadsheet program shows for data row `index` (0-based) of a
+    dataset read from a file: the header is row 1 and blank rows count."""
+    numbers = getattr(dataset, "row_numbers", None)
+    if numbers is not None and 0 <= index < len(numbers):
+        return numbers[index]
+    return index + 2
+
+
+def _header(rows):
+    """(row number, cells) of the first row that is not blank; the rows before it are
+    consumed. (0, None) for a file of blank rows."""
+    for number, row in enumerate(rows, 1):
+        if row and any(cell not in ("", None) for cell in row):
+            return number, row
+    return 0, None
+
+
+def _first_row(rows):
+    return _header(rows)[1] is not None
+
+
+def _fold_name(text):
+    return re.sub(r"[\s_]+", " ", str(text or "")).strip().casefold().replace("ё", "е")
+
+
+def _dataset_names():
+    """{folded sheet name: dataset code}: each dataset's code and its name in Russian
+    and English ("projects", «Проекты», "Projects")."""
+    from django.utils import translation
+
+    from .resources import DATASETS
+
+    names = {}
+    for code, resource in DATASETS.items():
+        names[_fold_name(code)] = code
+        for language in ("ru", "en"):
+            with translation.override(language):
+                names[_fold_name(resource._meta.model._meta.verbose_name_plural)] = code
+    return names
+
+
+def _choose_sheet(titles, has_data):
+    """The sheet named after the dataset being read (or, when that is not known, after
+    any one dataset), else the first sheet with data; None for an empty book."""
+    if len(titles) > 1:
+        names = _dataset_names()
+        wanted = wanted_dataset.get()
+        named = [t for t in titles if names.get(_fold_name(t)) and (not wanted or names[_fold_name(t)] == wanted)]
+        for title in named:
+            if has_data(title):
+                return title
+    return next((title for title in titles if has_data(title)), None)
+
+
+def _in_sheet(dataset, title, count):
+    dataset.title = title
+    dataset.sheet = title if count > 1 else ""  # named in messages when the book has several
+    dataset.sheet_count = count
+    return dataset
+
+
+def merged_cells(filename, sheet, ranges):
+    """The refusal of a sheet with merged cells: which value would each cell hold?"""
+    shown = ", ".join(ranges[:10]) + (" …" if len(ranges) > 10 else "")
+    values = {"filename": filename, "sheet": sheet, "cells": shown}
+    if sheet:
+        message = _("“%(filename)s”, sheet “%(sheet)s”, has merged cells %(cells)s: unmerge them and fill in each cell, then import the file again.")
+    else:
+        message = _("“%(filename)s” has merged cells %(cells)s: unmerge them and fill in each cell, then import the file again.")
+    return SpreadsheetError(message % values)
+
+
+def _column_letter(number):
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _ods_has_data(table, row_type):
+    for row in table.getElementsByType(row_type):
+        if any(cell not in ("", None) for cell in _ods_row(row)):
+            return True
+    return False
 
 
 def _ods_text(node):
@@ -328,7 +448,9 @@ def _ods_value(cell):
     return "\n".join(paragraphs)
 
 
-def _ods_row(row):
+def _ods_row(row, number=0, merged=None):
+    """The cells of an ODS row; cells spanning several columns or rows are added to
+    `merged` as ranges (“B5:C5”), when given."""
     from odf.namespaces import TABLENS
 
     cells = []
@@ -336,6 +458,13 @@ def _ods_row(row):
         if cell.qname[1] not in ("table-cell", "covered-table-cell"):
             continue
         repeat = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
+        if merged is not None and cell.qname[1] == "table-cell":
+            across = int(cell.attributes.get((TABLENS, "number-columns-spanned"), 1))
+            down = int(cell.attributes.get((TABLENS, "number-rows-spanned"), 1))
+            if across > 1 or down > 1:
+                first = _column_letter(len(cells) + 1)
+                last = _column_letter(len(cells) + across)
+                merged.append(f"{first}{number}:{last}{number + down - 1}")
         value = _ods_value(cell)
         cells.extend([value] * min(repeat, 1024))
     while cells and cells[-1] in ("", None):
@@ -357,6 +486,12 @@ def format_for(filename):
         ) from None
 
 
-def read_dataset(content, filename):
-    """A tablib Dataset from uploaded bytes; SpreadsheetError with a plain message otherwise."""
-    return format_for(filename).create_dataset(content, filename=filename)
+def read_dataset(content, filename, dataset=None):
+    """A tablib Dataset from uploaded bytes, read for the dataset named `dataset` when
+    given (a workbook's sheet of that name is read); SpreadsheetError with a plain message
+    otherwise."""
+    token = wanted_dataset.set(dataset or wanted_dataset.get())
+    try:
+        return format_for(filename).create_dataset(content, filename=filename)
+    finally:
+        wanted_dataset.reset(token)

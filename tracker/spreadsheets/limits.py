@@ -16,6 +16,7 @@ _ENTITY_PATTERN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 # A row element, with or without a namespace prefix: <row …> in XLSX, <table:table-row …> in ODS.
 _XLSX_ROW = re.compile(rb"<(?:[\w.-]+:)?row[\s>/]")
 _ODS_ROW = re.compile(rb"<(?:[\w.-]+:)?table-row[\s>/]")
+_MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
 _TAIL = 64  # bytes kept between chunks, longer than any pattern above
 
 
@@ -53,7 +54,8 @@ def _row_pattern(name):
 
 def check_archive(content, filename):
     """Refuse zip bombs, XML entity declarations and sheets of too many rows before any
-    parser sees the file: every XML member is read once, as a stream."""
+    parser sees the file: every XML member is read once, as a stream. Returns the merged
+    cells of each XLSX sheet ({member: ["B5:C5", …]}), found on the way."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
@@ -67,9 +69,13 @@ def check_archive(content, filename):
             _("“%(filename)s” unpacks to more than %(limit).0f MB; it is refused as a possible zip bomb.")
             % {"filename": filename, "limit": limit / 1e6}
         )
+    merges = {}
     for member in members:
         if member.filename.endswith((".xml", ".rels")):
-            _scan_member(archive, member, filename)
+            found = _scan_member(archive, member, filename)
+            if found:
+                merges[member.filename] = found
+    return merges
 
 
 def _scan_member(archive, member, filename):
@@ -77,6 +83,7 @@ def _scan_member(archive, member, filename):
     rows_pattern = _row_pattern(member.filename)
     max_rows = settings.TRACKER_IMPORT_MAX_ROWS + 1  # the header row as well
     read = rows = 0
+    merged, sheet = [], rows_pattern is _XLSX_ROW
     with archive.open(member) as stream:
         tail = b""
         while chunk := stream.read(1 << 16):
@@ -95,5 +102,8 @@ def _scan_member(archive, member, filename):
                 rows += len(rows_pattern.findall(window)) - len(rows_pattern.findall(tail))
                 if rows > max_rows:
                     raise too_many_rows(filename)
+            if sheet and b"mergeCell" in window:
+                merged += [m.group(1).decode() for m in _MERGE.finditer(window) if m.end() > len(tail)]
             tail = window[-_TAIL:]
+    return merged
 

@@ -1,6 +1,9 @@
 """Cell readers for spreadsheets typed by people: Russian and ISO dates, amounts with
-spaces and decimal commas, choice codes or labels, Roman cycle numerals, and rows that
-refer to each other by keys a person can type."""
+spaces and decimal commas (and their currency, as a spreadsheet shows it), booleans as
+Russian and English spreadsheets write them, choice codes or labels, Roman cycle
+numerals, and rows that refer to each other by keys a person can type. Every text cell
+is trimmed of the spaces around it (non-breaking ones too); labels and names match
+whatever their case, spacing and «ё» or «е»."""
 
 import datetime
 import re
@@ -17,20 +20,49 @@ CLEAR = "(clear)"
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y.%m.%d"]
 
 
+class CellError(ValueError):
+    """A cell that cannot be read, whose message says all there is to say about the row's
+    columns in `covers` too (codes): an amount not read leaves the amount empty, and the
+    row's check "a currency exactly when an amount is given" would only echo it."""
+
+    def __init__(self, message, covers=()):
+        super().__init__(message)
+        self.covers = tuple(covers)
+
+
 def is_blank(value):
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def trim(text):
+    """A cell's text without the whitespace around it: spaces, tabs, line breaks and
+    non-breaking spaces (U+00A0, U+202F, U+2007 and the rest of Unicode's whitespace)."""
+    return text.strip()
+
+
+def case_fold(text):
+    """A label or a name in any case, whitespace runs (non-breaking spaces too) as one
+    space."""
+    return " ".join(str(text).split()).casefold()
+
+
+def fold(text):
+    """A label or a name as it is compared: `case_fold`, and «ё» as «е»."""
+    return case_fold(text).replace("ё", "е")
+
+
 class TextWidget(widgets.CharWidget):
-    """Text, as the file holds it (the CSV reader has already taken off the apostrophe
-    that export puts before formula-like text)."""
+    """Text as the file holds it, without the whitespace around it (as the admin's forms
+    take it); the text inside is kept as it is. The CSV reader has already taken off the
+    apostrophe that export puts before formula-like text."""
 
     def clean(self, value, row=None, **kwargs):
         if value is None:
             return ""
         if isinstance(value, str):
-            return value
-        return super().clean(value, row, **kwargs)
+            return value.strip()
+        text = super().clean(value, row, **kwargs)
+        return text.strip() if isinstance(text, str) else text
 
 
 class DateWidget(widgets.Widget):
@@ -62,17 +94,87 @@ class DateWidget(widgets.Widget):
         return value  # a real date: a date cell in XLSX/ODS, ISO text in CSV
 
 
+#: How amounts name their currency, as spreadsheets show them and people type them
+#: (compared in any case), by currency code.
+CURRENCY_MARKS = {
+    "RUB": ["₽", "руб.", "руб", "р.", "р", "рублей", "рубля", "рубль", "rub", "rur"],
+    "USD": ["$", "us$", "usd", "долл. сша", "долларов сша", "долл.", "долл", "дол.", "долларов", "доллара", "доллар"],
+    "CNY": ["¥", "元", "cny", "rmb", "юаней", "юаня", "юань", "yuan"],
+    "EUR": ["€", "eur", "евро", "euro"],
+}
+CURRENCY_WORDS = {
+    "RUB": gettext_lazy("roubles"),
+    "USD": gettext_lazy("US dollars"),
+    "CNY": gettext_lazy("yuan"),
+    "EUR": gettext_lazy("euros"),
+}
+_CURRENCY_OF = {mark: code for code, marks in CURRENCY_MARKS.items() for mark in [code.lower(), *marks]}
+_MARK = "|".join(re.escape(mark) for mark in sorted(_CURRENCY_OF, key=len, reverse=True))
+_WITH_CURRENCY = re.compile(rf"^(?:(?P<before>{_MARK})\s*)?(?P<number>.*?)(?:\s*(?P<after>{_MARK}))?$", re.IGNORECASE | re.DOTALL)
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:[.,]\d{3})+$")
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})  # a typographic minus, an en dash
+
+
+def currency_of(text):
+    """The currency code a currency cell or an amount's sign names (“RUB”, “₽”, “руб.”),
+    or None."""
+    return _CURRENCY_OF.get(fold(text)) if isinstance(text, str) else None
+
+
 class DecimalWidget(widgets.Widget):
-    """1500.5, 1 500,5 (spaces or non-breaking spaces as thousands separators) or 1,500.5."""
+    """1500.5, 1 500,5 (spaces or non-breaking spaces as thousands separators), 1,500.5 or
+    1.500,5; and an amount as a spreadsheet shows it, with its currency before or after the
+    number («1 500 000,50 ₽», «$1,500,000.50», «CNY 5 000»). A currency written in the
+    amount must be the one in the row's currency column (`currency_column`, a column code):
+    the number alone is kept, and a different or missing currency is refused with one
+    message naming both, since the amount would otherwise be stored in the wrong currency.
+    """
+
+    #: The row's column that says the amount's currency; None: no currency is written here.
+    currency_column = "currency"
+    currency_label = gettext_lazy("Currency")
+
+    @property
+    def row_columns(self):
+        """The other cells of a row that `clean` reads besides its own."""
+        return (self.currency_column,) if self.currency_column else ()
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             return Decimal(str(value))
-        text = re.sub(r"[\s\u00a0\u202f']", "", str(value))
+        text, written, sign_first = trim(str(value)), None, False
+        if self.currency_column:
+            text, written, sign_first = self._currency_written(text)
+        try:
+            number = self._number(text, value, sign_first)
+            if written is not None:
+                self._check_currency(written, row)
+        except ValueError as error:
+            raise CellError(str(error), self.row_columns) from None
+        return number
+
+    def _currency_written(self, text):
+        """(the number's text, the currency its sign names or None, whether the sign
+        comes first)."""
+        found = _WITH_CURRENCY.match(text)
+        marks = {currency_of(found[part]) for part in ("before", "after") if found and found[part]}
+        if len(marks) != 1 or not found["number"]:
+            return text, None, False
+        return found["number"], marks.pop(), bool(found["before"])
+
+    def _number(self, text, value, sign_first=False):
+        """A comma is the decimal separator (1 500,5), unless the text has a point too
+        (whichever comes last separates the decimals: 1,500.5 and 1.500,5), or several
+        commas grouping thousands (1,500,000), or the currency sign comes first, the
+        English way, and three digits follow the comma ($1,500)."""
+        text = re.sub(r"[\s']", "", text).translate(_MINUS)
         if "," in text and "." in text:
-            text = text.replace(",", "")
+            thousands = "," if text.rindex(",") < text.rindex(".") else "."
+            text = text.replace(thousands, "").replace(",", ".")
+        elif text.count(",") > 1 or text.count(".") > 1 or (sign_first and "," in text):
+            text = text.replace(",", "").replace(".", "") if _GROUPED.match(text) else text.replace(",", ".")
         else:
             text = text.replace(",", ".")
         try:
@@ -83,6 +185,28 @@ class DecimalWidget(widgets.Widget):
             raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
         return number
 
+    def _check_currency(self, written, row):
+        column = self.currency_column
+        cell = row.get(column) if row is not None else None
+        values = {"written": CURRENCY_WORDS[written], "code": written, "column": self.currency_label}
+        if row is None or column not in row:
+            raise ValueError(
+                _("The amount is in %(written)s, but the file has no column “%(column)s”: add it, with %(code)s.")
+                % values
+            )
+        if is_blank(cell):
+            raise ValueError(
+                _("The amount is in %(written)s, but column “%(column)s” is empty: write %(code)s there.") % values
+            )
+        given = currency_of(cell)
+        if given is not None and given != written:
+            raise ValueError(
+                _("The amount is in %(written)s, but column “%(column)s” says %(given)s (%(given_words)s): "
+                  "correct one of them.")
+                % {**values, "given": given, "given_words": CURRENCY_WORDS[given]}
+            )
+        # A currency cell that names no currency has its own message, from its column.
+
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return None
@@ -90,6 +214,8 @@ class DecimalWidget(widgets.Widget):
 
 
 class IntegerWidget(DecimalWidget):
+    currency_column = None
+
     def clean(self, value, row=None, **kwargs):
         number = super().clean(value, row, **kwargs)
         if number is None:
@@ -103,27 +229,36 @@ class IntegerWidget(DecimalWidget):
 
 
 class BooleanWidget(widgets.Widget):
-    TRUE = {"1", "true", "yes", "y", "да", "x", "+"}
-    FALSE = {"0", "false", "no", "n", "нет", "-"}
+    """Yes or no as spreadsheets write them when they save a workbook as CSV (ИСТИНА/ЛОЖЬ
+    in Russian, TRUE/FALSE in English), as people type them (да/нет, yes/no, 1/0, x/-), or
+    a real boolean or number cell (1 or 0); in any case."""
+
+    TRUE = {"1", "true", "истина", "yes", "y", "да", "д", "x", "х", "+"}
+    FALSE = {"0", "false", "ложь", "no", "n", "нет", "н", "-"}
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
         if isinstance(value, bool):
             return value
-        text = str(value).strip().lower()
+        if isinstance(value, (int, float, Decimal)) and value in (0, 1):
+            return value == 1
+        text = fold(value)
         if text in self.TRUE:
             return True
         if text in self.FALSE:
             return False
-        raise ValueError(_("“%(value)s” is not yes/no; write true or false.") % {"value": value})
+        raise ValueError(
+            _("“%(value)s” is neither yes nor no; write yes or no, TRUE or FALSE, 1 or 0.") % {"value": value}
+        )
 
     def render(self, value, obj=None, **kwargs):
         return value
 
 
 class ChoiceWidget(widgets.Widget):
-    """A choice by its code (“far_eastern”) or its label in English or Russian."""
+    """A choice by its code (“far_eastern”) or its label in English or Russian, in any
+    case and spacing, «ё» or «е» («отменен» is «отменён»)."""
 
     def __init__(self, choices, **kwargs):
         self.choices = choices
@@ -138,19 +273,19 @@ class ChoiceWidget(widgets.Widget):
             for language in ("ru", "en"):
                 with translation.override(language):
                     for member in self.choices:
-                        table[str(member.label).lower()] = member.value
+                        table[fold(member.label)] = member.value
             for member in self.choices:
-                table[member.name.lower()] = member.value
-                table[member.value.lower()] = member.value
+                table[fold(member.name)] = member.value
+                table[fold(member.value)] = member.value
             self._lookup = table
         return self._lookup
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return ""
-        text = str(value).strip()
+        text = trim(str(value))
         try:
-            return self.lookup()[text.lower()]
+            return self.lookup()[fold(text)]
         except KeyError:
             allowed = ", ".join(member.value for member in self.choices)
             raise ValueError(
@@ -193,7 +328,12 @@ class NumeralWidget(widgets.Widget):
             return None
         if isinstance(value, (int, float)):
             return int(value)
-        return from_roman(value)
+        try:
+            return from_roman(value)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a cycle number; write a Roman numeral such as III.") % {"value": trim(str(value))}
+            ) from None
 
     def render(self, value, obj=None, **kwargs):
         from ratings.numerals import to_roman
@@ -203,19 +343,21 @@ class NumeralWidget(widgets.Widget):
 
 class KeyWidget(widgets.ForeignKeyWidget):
     """A related row by any of several keys a person can type (tried in order, exact
-    first, then case-insensitive). `label` names the thing in messages (capitalised, as
-    at the start of a sentence; a lazy translation, as the widget is made at import time)."""
+    first, then case-insensitive, then folded: any case and spacing, «ё» or «е»). `label`
+    names the thing in messages (capitalised, as at the start of a sentence; a lazy
+    translation, as the widget is made at import time)."""
 
     def __init__(self, model, fields, label, **kwargs):
         self.fields = fields
         self.label = label
         self.found = {}  # rows already looked up during this import
+        self.folded = None  # the rows' folded keys, read on the first miss (`_folded`)
         super().__init__(model, field=fields[0], **kwargs)
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
-        text = str(value).strip()
+        text = trim(str(value))
         if text not in self.found:
             self.found[text] = self._lookup(text)
         return self.found[text]
@@ -228,10 +370,33 @@ class KeyWidget(widgets.ForeignKeyWidget):
                 except ObjectDoesNotExist:
                     continue
                 except MultipleObjectsReturned:
-                    raise ValueError(
-                        _("%(thing)s “%(value)s” is ambiguous.") % {"thing": self.label, "value": text}
-                    ) from None
+                    raise self._ambiguous(text) from None
+        # The database compares neither «ё» with «е» nor (SQLite) the case of Cyrillic:
+        # any case first (as PostgreSQL's iexact would), then «ё» as «е» too.
+        for level, key in enumerate((case_fold(text), fold(text))):
+            for table in self._folded()[level].values():
+                pks = table.get(key)
+                if pks and len(pks) > 1:
+                    raise self._ambiguous(text)
+                if pks:
+                    return self.model.objects.get(pk=pks[0])
         raise ValueError(_("Unknown %(thing)s “%(value)s”.") % {"thing": str(self.label).lower(), "value": text})
+
+    def _folded(self):
+        """Every row's keys, folded (`case_fold`, then `fold`): ({field: {key: [pk, …]}},
+        …), read once per import, when a key is first missed."""
+        if self.folded is None:
+            levels = ({field: {} for field in self.fields}, {field: {} for field in self.fields})
+            for pk, *keys in self.model.objects.order_by().values_list("pk", *self.fields).iterator(2000):
+                for field, key in zip(self.fields, keys):
+                    if key not in (None, ""):
+                        levels[0][field].setdefault(case_fold(key), []).append(pk)
+                        levels[1][field].setdefault(fold(key), []).append(pk)
+            self.folded = levels
+        return self.folded
+
+    def _ambiguous(self, text):
+        return ValueError(_("%(thing)s “%(value)s” is ambiguous.") % {"thing": self.label, "value": text})
 
     def render(self, value, obj=None, **kwargs):
         """The first key this row has (a source without a URL is written by its title)."""

@@ -2,7 +2,10 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from tracker.management.commands.importdata import locale_language
 from tracker.spreadsheets.formats import BY_EXTENSION, FORMATS
 from tracker.spreadsheets.resources import DATASETS
 
@@ -18,23 +21,38 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", "-o", help="A file (or a folder for `all`); default: standard output."
         )
+        parser.add_argument(
+            "--headers", choices=["codes", "labels"], default="codes",
+            help="Head columns by their codes (default), or by their labels with choices and yes/no in words.",
+        )
+        parser.add_argument(
+            "--language", choices=["ru", "en"], default=None,
+            help="The language of labels and messages (default: from the locale, LANG/LC_ALL).",
+        )
 
-    def handle(self, *args, dataset, format, output, **options):
+    def handle(self, *args, dataset, format, output, headers="codes", language=None, **options):
+        with translation.override(language or locale_language()):
+            self.run(dataset, format, output, headers == "labels")
+
+    def run(self, dataset, format, output, labels):
         file_format = BY_EXTENSION[format]()
         if dataset == "all":
             if not output:
-                raise CommandError("Give --output FOLDER for `all`.")
+                raise CommandError(_("Give --output FOLDER for `all`."))
             folder = Path(output)
             folder.mkdir(parents=True, exist_ok=True)
             for name in DATASETS:
-                self._write(name, file_format, folder / f"{name}.{format}")
+                self._write(name, file_format, folder / f"{name}.{format}", labels)
             return
         if dataset not in DATASETS:
-            raise CommandError(f"Unknown dataset “{dataset}”. Datasets: {', '.join(DATASETS)}, all.")
-        self._write(dataset, file_format, Path(output) if output else None)
+            raise CommandError(
+                _("Unknown dataset “%(name)s”. Datasets: %(datasets)s, all.") % {"name": dataset, "datasets": ", ".join(DATASETS)}
+            )
+        self._write(dataset, file_format, Path(output) if output else None, labels)
 
-    def _write(self, name, file_format, path):
-        content = file_format.export_data(DATASETS[name]().export())
+    def _write(self, name, file_format, path, labels):
+        resource = DATASETS[name].labelled() if labels else DATASETS[name]
+        content = file_format.export_data(resource().export())
         data = content.encode("utf-8") if isinstance(content, str) else content
         if path is None:
             sys.stdout.buffer.write(data)

@@ -1,17 +1,61 @@
 """The tracker's resource: what every dataset shares (README "Spreadsheets"): a blank cell
 never erases an existing value; the cell text ``(clear)`` empties a field on purpose;
-errors name the column, not the model field."""
+columns are headed by their code or their label in Russian or English; the template's
+example rows are never imported; the same key on two rows is refused; errors name the
+column as the file heads it, not the model field."""
 
 import collections
+import re
 
 import tablib
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export import fields, resources
+from import_export.results import Result
 
 from ..bulk import BulkImportMixin
+from ..formats import _column_letter, spreadsheet_row
 from ..widgets import CLEAR, ChoiceWidget, TextWidget, is_blank
 from .export import FastExportMixin
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u200b\ufeff_]+")
+_AROUND_BRACKETS = re.compile(r" ?([()]) ?")
+
+# Database and Django messages that name a field rather than the column.
+_MISSING_VALUE = [
+    re.compile(r"NOT NULL constraint failed: \w+\.(\w+)"),  # SQLite
+    re.compile(r'null value in column "(\w+)"'),  # PostgreSQL
+    re.compile(r"^\w+ has no (\w+)\.$"),  # a required related row not set
+]
+
+#: What the first key cell of a template's example row starts with.
+EXAMPLE_MARK = "ПРИМЕР"
+_EXAMPLE = re.compile(r"^\W*(пример|example)\b", re.IGNORECASE)
+
+# Short forms editors write for the language in brackets of a label.
+_SHORT_FORMS = {
+    "(на русском)": ["(рус)", "(русский)", "(по-русски)", "(ru)"],
+    "(на английском)": ["(англ)", "(английский)", "(по-английски)", "(en)", "(eng)"],
+    "(russian)": ["(rus)", "(ru)"],
+    "(english)": ["(eng)", "(en)"],
+}
+
+
+def fold(header):
+    """A header as it is compared: whitespace (non-breaking spaces and underscores too)
+    collapsed, no dots, no trailing “:” or “*”, any case, «ё» read as «е»."""
+    text = _SPACES.sub(" ", str(header if header is not None else "")).replace(".", "")
+    text = text.strip().rstrip(":*").strip()
+    return _AROUND_BRACKETS.sub(r"\1", text).strip().casefold().replace("ё", "е")
+
+
+def is_example(value):
+    """Whether a key cell marks the template's example row (“ПРИМЕР-AMU-001”)."""
+    return isinstance(value, str) and bool(_EXAMPLE.match(value.strip()))
 
 
 def column(attribute, widget=None, column_name=None, **kwargs):
@@ -29,11 +73,179 @@ def choice(attribute, choices, column_name=None):
 
 
 class TrackerResource(FastExportMixin, BulkImportMixin, resources.ModelResource):
-    #: One example row for the blank template ({column: value}).
+    #: One example row for the blank template ({column: value}); its first key cell
+    #: starts with EXAMPLE_MARK, so that it is recognised and never imported.
     example = {}
+
+    #: Labels of columns whose model field's name does not say it ({column: lazy text}).
+    labels = {}
+
+    #: Other headers editors write for a column ({column: [text, …]}).
+    aliases = {"note": ["Заметка", "Примечание", "Note"]}
+
+    #: Whether a file of the key columns alone says something (each row is a link).
+    key_only_ok = False
 
     class Meta:
         abstract = True
+
+    # -- headers ------------------------------------------------------------------------
+
+    @classmethod
+    def column_label(cls, code):
+        """The column's human label in the active language (“Название (на русском)”)."""
+        if code in cls.labels:
+            return str(cls.labels[code])
+        field = cls.fields.get(code) if hasattr(cls, "fields") else None
+        attribute = getattr(field, "attribute", None) or code
+        try:
+            return str(capfirst(cls._meta.model._meta.get_field(attribute).verbose_name))
+        except FieldDoesNotExist:
+            return code
+
+    @classmethod
+    def column_codes(cls):
+        return [field.column_name for field in cls.fields.values()]
+
+    @classmethod
+    def header_table(cls):
+        """{folded header: column code} for every header that names a column: its code,
+        its label in Russian and in English, their short forms and the aliases. A code
+        wins over a label, and a label over an alias, should two fold alike."""
+        table = cls.__dict__.get("_header_table")
+        if table is None:
+            table = {}
+            codes = cls.column_codes()
+            for code in codes:
+                table.setdefault(fold(code), code)
+            for language in ("ru", "en"):
+                with translation.override(language):
+                    for code in codes:
+                        label = fold(cls.column_label(code))
+                        table.setdefault(label, code)
+                        for long, shorts in _SHORT_FORMS.items():
+                            if label.endswith(long):
+                                for short in shorts:
+                                    table.setdefault(label[: -len(long)] + short, code)
+            for code in codes:
+                for alias in cls.aliases.get(code, ()):
+                    table.setdefault(fold(alias), code)
+            cls._header_table = table
+        return table
+
+    def normalise_headers(self, dataset):
+        """Rename the dataset's headers to column codes, in place; the headers as written
+        are kept in `dataset.written_headers` ({code: text}). Idempotent: the headers
+        are always read from those the file had (`dataset.original_headers`)."""
+        original = getattr(dataset, "original_headers", None)
+        if original is None or len(original) != len(dataset.headers or []):
+            original = list(dataset.headers or [])
+        table = self.header_table()
+        headers, written, given = [], {}, collections.defaultdict(list)
+        for header in original:
+            code = table.get(fold(header)) if not is_blank(header) else None
+            if code is None:
+                headers.append(header)
+                continue
+            headers.append(code)
+            given[code].append(str(header).strip())
+            written.setdefault(code, str(header).strip())
+        if dataset.headers is not None:
+            dataset.headers = headers
+        dataset.original_headers = original
+        dataset.written_headers = written
+        dataset.repeated_headers = {code: texts for code, texts in given.items() if len(texts) > 1}
+        return dataset
+
+    def written_header(self, dataset, code):
+        """The column as the file heads it, else its label."""
+        return (getattr(dataset, "written_headers", None) or {}).get(code) or self.column_label(code)
+
+    def plain(self, message, code=""):
+        """A message in the column's words: an empty required cell is named by its column
+        («Регион»), never by the database's field or constraint."""
+        text = str(message)
+        for pattern in _MISSING_VALUE:
+            found = pattern.search(text)
+            if found:
+                code = self._code_of(found.group(1)) or code
+                return self.not_filled(code) if code else _("a required cell is empty.")
+        if code and text in (
+            str(models.Field.default_error_messages["null"]), str(models.Field.default_error_messages["blank"])
+        ):
+            return self.not_filled(code)
+        return text
+
+    def not_filled(self, code):
+        return _("“%(column)s” may not be left empty.") % {"column": self.column_label(code)}
+
+    def _code_of(self, name):
+        """The column of a model field given by its name or its database column."""
+        columns = self._columns_by_attribute()
+        for model_field in self._meta.model._meta.concrete_fields:
+            if name in (model_field.name, model_field.attname, model_field.column):
+                return columns.get(model_field.name) or columns.get(model_field.attname)
+        return columns.get(name)
+
+    def missing_name(self, dataset, code):
+        """A column the file lacks, named the way the file heads its others: by code
+        when it uses codes, else by its label."""
+        written = getattr(dataset, "written_headers", None) or {}
+        if not written or any(fold(text) == fold(c) for c, text in written.items()):
+            return code
+        return self.column_label(code)
+
+    def unused_columns(self, dataset):
+        """A note for each of the file's columns no field reads, named as the file heads
+        it (a column with data but no header by its letter)."""
+        known = set(self.column_codes())
+        unused = []
+        for position, header in enumerate(dataset.headers or []):
+            if header in known:
+                continue
+            if is_blank(header):
+                if any(not is_blank(row[position]) for row in dataset):
+                    unused.append(_("column %(letter)s has no header and is not used") % {"letter": _column_letter(position + 1)})
+                continue
+            unused.append(_("column “%(column)s” is not used") % {"column": str(header).strip()})
+        return unused
+
+    def _key_codes(self):
+        return [self.fields[name].column_name for name in self.get_import_id_fields()]
+
+    def _read_codes(self):
+        return {f.column_name for f in self.get_import_fields() if f.attribute and not f.readonly}
+
+    def _recognised(self, headers):
+        table = self.header_table()
+        return {table[fold(h)] for h in headers if not is_blank(h) and fold(h) in table}
+
+    def other_dataset(self, dataset):
+        """The code of another dataset whose file this looks like: one whose key columns
+        are all there and which knows more of the headers than this one."""
+        from . import DATASETS
+
+        headers = getattr(dataset, "original_headers", None) or list(dataset.headers or [])
+        mine = len(self._recognised(headers))
+        best, best_count = None, mine
+        for code, resource_class in DATASETS.items():
+            if isinstance(self, resource_class) or resource_class is type(self):
+                continue
+            other = resource_class()
+            recognised = other._recognised(headers)
+            if set(other._key_codes()) <= recognised and len(recognised) > best_count:
+                best, best_count = code, len(recognised)
+        return best
+
+    def dataset_name(self, code=None):
+        """A dataset's name in the active language (“Проекты”), with its code."""
+        from . import DATASETS
+
+        resource_class = DATASETS.get(code) if code else type(self)
+        return "%s (%s)" % (
+            capfirst(resource_class._meta.model._meta.verbose_name_plural),
+            resource_class._meta.name,
+        )
 
     def __init__(self, user=None, **kwargs):
         self.user = user
@@ -47,21 +259,141 @@ class TrackerResource(FastExportMixin, BulkImportMixin, resources.ModelResource)
 
     def header_problems(self, dataset):
         """[(columns, message)] for a header row this dataset cannot be read with: key
-        columns missing, or a column given twice (which of the two would count?)."""
-        columns = {f.column_name for f in self.get_import_fields()}
-        key_columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        columns missing (a file of another dataset is named as such), a column given
+        twice (which of the two would count?), or no column but the keys."""
+        self.normalise_headers(dataset)
+        columns = set(self.column_codes())
+        key_columns = self._key_codes()
         headers = list(dataset.headers or [])
         problems = []
         missing = [c for c in key_columns if c not in headers]
+        read = self._read_codes()
+        only_keys = read.intersection(headers) <= set(key_columns) and not self.key_only_ok
+        if missing or only_keys:
+            other = self.other_dataset(dataset)
+            if other is not None:
+                return [("", _("this looks like a file of %(other)s, not of %(this)s: import it there.")
+                         % {"other": self.dataset_name(other), "this": self.dataset_name()})]
         if missing:
-            problems.append((", ".join(missing), _("required column is missing")))
-        duplicated = sorted(h for h, count in collections.Counter(headers).items() if h and count > 1)
+            problems.append((
+                ", ".join(self.missing_name(dataset, c) for c in missing),
+                ngettext("required column is missing", "required columns are missing", len(missing)),
+            ))
+        for code, texts in sorted(getattr(dataset, "repeated_headers", {}).items()):
+            if len(set(texts)) == 1:
+                problems.append((texts[0], _("column appears more than once")))
+            else:
+                problems.append((", ".join(texts), _("these headers name the same column “%(column)s”, which may appear only once; keep one.")
+                                 % {"column": self.column_label(code)}))
+        duplicated = sorted(h for h, count in collections.Counter(headers).items()
+                            if h and count > 1 and h not in columns)
         if duplicated:
             problems.append((", ".join(duplicated), _("column appears more than once")))
         if not problems and not columns.intersection(headers):
             problems.append(
-                ("", _("none of the columns is one of: %(columns)s") % {"columns": ", ".join(sorted(columns))})
+                ("", _("none of the columns is one of: %(columns)s")
+                 % {"columns": ", ".join(self.column_label(c) for c in self.get_export_order() if c in self.fields)})
             )
+        if not problems and only_keys and read - set(key_columns):
+            problems.append((
+                ", ".join(self.written_header(dataset, c) for c in key_columns),
+                _("the file has no column to import besides the key; columns this dataset reads: %(columns)s.")
+                % {"columns": ", ".join(self.column_label(c) for c in self.get_export_order()
+                                        if c in read and c not in key_columns)},
+            ))
+        return problems
+
+    # -- importing ----------------------------------------------------------------------
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        """Headers renamed to codes, the template's example rows left out and the same
+        key on two rows refused, before either import path reads a row. The result
+        carries `notes` (columns not used, the sheet read, example rows left out) and
+        `row_numbers` (each row's number in the spreadsheet)."""
+        problems = self.header_problems(dataset)
+        notes = []
+        duplicates = []
+        if not problems:
+            notes += self.header_notes(dataset)
+            notes += self.leave_out_examples(dataset)
+            duplicates = self.duplicate_keys(dataset)
+        if duplicates:
+            result = Result()
+            result.diff_headers = list(dataset.headers)
+            result.total_rows = len(dataset)
+            for index, column, message in duplicates:
+                row = dict(zip(dataset.headers, dataset[index]))
+                result.append_invalid_row(index + 1, row, ValidationError({column: [message]}))
+        else:
+            result = super().import_data(
+                dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=use_transactions, **kwargs
+            )
+        result.notes = notes
+        result.explain = self.plain
+        result.row_numbers = [spreadsheet_row(dataset, i) for i in range(len(dataset))]
+        result.written_headers = dict(getattr(dataset, "written_headers", {}))
+        return result
+
+    def header_notes(self, dataset):
+        """What a reader should know about the file that is no error: columns not used,
+        and which sheet of a workbook of several was read."""
+        notes = self.unused_columns(dataset)
+        count = getattr(dataset, "sheet_count", 1)
+        if count > 1:
+            notes.append(
+                ngettext(
+                    "sheet “%(sheet)s” was read (the workbook has %(count)s sheet)",
+                    "sheet “%(sheet)s” was read (the workbook has %(count)s sheets)",
+                    count,
+                ) % {"sheet": dataset.title, "count": count}
+            )
+        return notes
+
+    def leave_out_examples(self, dataset):
+        """Take the rows whose first key cell marks the template's example out of the
+        dataset (their numbers leave `row_numbers` with them); a note for each."""
+        key = self._key_codes()[0]
+        if key not in (dataset.headers or []):
+            return []
+        position = dataset.headers.index(key)
+        examples = [i for i, row in enumerate(dataset._data) if is_example(row[position])]
+        if not examples:
+            return []
+        numbers = [spreadsheet_row(dataset, i) for i in range(len(dataset))]
+        dropped = set(examples)
+        dataset._data = [row for i, row in enumerate(dataset._data) if i not in dropped]
+        dataset.row_numbers = [n for i, n in enumerate(numbers) if i not in dropped]
+        return [_("row %(row)s is the template's example and was not imported") % {"row": numbers[i]} for i in examples]
+
+    def duplicate_key_columns(self):
+        """The columns that tell one row of this dataset from another."""
+        return self._key_codes()
+
+    def duplicate_keys(self, dataset):
+        """[(row index, column, message)] for each row whose key an earlier row has."""
+        columns = [c for c in self.duplicate_key_columns() if c in dataset.headers]
+        if not columns:
+            return []
+        positions = [dataset.headers.index(c) for c in columns]
+        seen = collections.defaultdict(list)
+        for index, row in enumerate(dataset._data):
+            parts = tuple(_SPACES.sub(" ", str(row[p])).strip() if not is_blank(row[p]) else "" for p in positions)
+            if any(parts[i] == "" for i, c in enumerate(columns) if c in self._key_codes()):
+                continue
+            seen[parts].append(index)
+        problems = []
+        for parts, indexes in seen.items():
+            if len(indexes) < 2 or all(list(dataset._data[i]) == list(dataset._data[indexes[0]]) for i in indexes):
+                continue  # the same row twice says nothing new
+            rows = ", ".join(str(spreadsheet_row(dataset, i)) for i in indexes)
+            what = "; ".join(
+                "%s “%s”" % (self.written_header(dataset, c), v) for c, v in zip(columns, parts) if v
+            )
+            for index in indexes[1:]:
+                problems.append((
+                    index, columns[0],
+                    _("%(key)s is on rows %(rows)s: a row may appear only once in a file.") % {"key": what, "rows": rows},
+                ))
         return problems
 
     def before_import(self, dataset, **kwargs):
@@ -103,12 +435,13 @@ class TrackerResource(FastExportMixin, BulkImportMixin, resources.ModelResource)
         field.save(instance, row, is_m2m, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
-        errors = {}
+        errors, self.covered = {}, set()
         for field in self.get_import_fields():
             try:
                 self.import_field(field, instance, row, **kwargs)
             except ValueError as error:
                 errors[field.column_name] = ValidationError(str(error), code="invalid")
+                self.covered.update(getattr(error, "covers", ()))  # widgets.CellError
         if errors:
             raise ValidationError(errors)
 
@@ -132,7 +465,9 @@ class TrackerResource(FastExportMixin, BulkImportMixin, resources.ModelResource)
                 validate_constraints=False,
             )
         except ValidationError as error:
+            covered = getattr(self, "covered", ())  # what a cell's own message says already
             for name, messages in error.update_error_dict({}).items():
-                errors.setdefault(columns.get(name, name), []).extend(messages)
+                if columns.get(name, name) not in covered:
+                    errors.setdefault(columns.get(name, name), []).extend(messages)
         if errors:
             raise ValidationError(errors)

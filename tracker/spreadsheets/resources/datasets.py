@@ -26,7 +26,7 @@ from .base import TrackerResource, choice, column, text
 
 
 class RegionResource(TrackerResource):
-    example = {"iso_code": "RU-AMU", "slug": "amur-oblast", "name_ru": "Амурская область", "name_en": "Amur Oblast", "federal_district": "far_eastern", "borders_china": True}
+    example = {"iso_code": "ПРИМЕР-RU-AMU", "slug": "amur-oblast", "name_ru": "Амурская область", "name_en": "Amur Oblast", "federal_district": "far_eastern", "borders_china": True}
 
     iso_code = text("iso_code")
     slug = text("slug")
@@ -46,7 +46,7 @@ class RegionResource(TrackerResource):
 
 
 class CycleResource(TrackerResource):
-    example = {"number": "III", "title": "Третий выпуск", "period_start": datetime.date(2025, 6, 1), "period_end": datetime.date(2026, 5, 31), "published_on": datetime.date(2026, 6, 1), "is_published": True}
+    example = {"number": "ПРИМЕР: III", "title": "Третий выпуск", "period_start": datetime.date(2025, 6, 1), "period_end": datetime.date(2026, 5, 31), "published_on": datetime.date(2026, 6, 1), "is_published": True}
 
     number = column("number", NumeralWidget())
     title = text("title")
@@ -98,7 +98,7 @@ class CycleResource(TrackerResource):
 
 
 class RatingResource(TrackerResource):
-    example = {"region": "RU-AMU", "cycle": "III", "score": 9}
+    example = {"region": "ПРИМЕР: RU-AMU", "cycle": "III", "score": 9}
 
     region = column("region", region_widget())
     cycle = column("cycle", CycleWidget())
@@ -121,7 +121,7 @@ class RatingResource(TrackerResource):
 
 
 class OrganizationResource(TrackerResource):
-    example = {"name": "Heilongjiang Province", "name_en": "Heilongjiang Province", "country": "CN", "kind": "government"}
+    example = {"name": "ПРИМЕР: Heilongjiang Province", "name_en": "Heilongjiang Province", "country": "CN", "kind": "government"}
 
     name = text("name")
     name_en = text("name_en")
@@ -142,7 +142,7 @@ class OrganizationResource(TrackerResource):
 
 
 class SourceResource(TrackerResource):
-    example = {"title": "Рейтинг продуктивности… Третий выпуск", "kind": "rating_report", "published_on": datetime.date(2026, 6, 1), "published_precision": "month", "language": "ru"}
+    example = {"title": "ПРИМЕР: Рейтинг продуктивности… Третий выпуск", "kind": "rating_report", "published_on": datetime.date(2026, 6, 1), "published_precision": "month", "language": "ru"}
 
     title = text("title")
     url = text("url")
@@ -167,7 +167,7 @@ def project_widget():
 
 
 class ProjectResource(TrackerResource):
-    example = {"reference": "AMU-001", "region": "RU-AMU", "title_ru": "Канатная дорога Благовещенск – Хэйхэ", "title_en": "Blagoveshchensk–Heihe cable car", "location": "Благовещенск", "sector": "transport", "announced_on": datetime.date(2025, 7, 1), "announced_precision": "month", "first_cycle": "II"}
+    example = {"reference": "ПРИМЕР-AMU-001", "region": "RU-AMU", "title_ru": "Канатная дорога Благовещенск – Хэйхэ", "title_en": "Blagoveshchensk–Heihe cable car", "location": "Благовещенск", "sector": "transport", "announced_on": datetime.date(2025, 7, 1), "announced_precision": "month", "first_cycle": "II"}
 
     reference = text("reference")
     region = column("region", region_widget())
@@ -234,13 +234,15 @@ class ProjectResource(TrackerResource):
 
 
 class ParticipationResource(TrackerResource):
-    example = {"project": "AMU-001", "organization": "Heilongjiang Province", "role": "partner"}
+    example = {"project": "ПРИМЕР-AMU-001", "organization": "Heilongjiang Province", "role": "partner"}
 
     project = column("project", project_widget())
     organization = column(
         "organization", KeyWidget(Organization, ["name", "name_en"], gettext_lazy("Organization"))
     )
     role = choice("role", Participation.Role)
+
+    key_only_ok = True  # each row links a project to an organisation
 
     class Meta:
         model = Participation
@@ -258,7 +260,7 @@ class ParticipationResource(TrackerResource):
 
 
 class EvidenceResource(TrackerResource):
-    example = {"reference": "AMU-001-E1", "project": "AMU-001", "cycle": "III", "date": datetime.date(2026, 3, 1), "date_precision": "month", "kind": "result", "summary": "Installation of border-control equipment was completed; the project was 93% ready.", "source": "Рейтинг продуктивности… Третий выпуск", "locator": "Амурская область — События июня 2025 – мая 2026 годов"}
+    example = {"reference": "ПРИМЕР-AMU-001-E1", "project": "AMU-001", "cycle": "III", "date": datetime.date(2026, 3, 1), "date_precision": "month", "kind": "result", "summary": "Installation of border-control equipment was completed; the project was 93% ready.", "source": "Рейтинг продуктивности… Третий выпуск", "locator": "Амурская область — События июня 2025 – мая 2026 годов"}
 
     reference = text("reference")
     project = column("project", project_widget())
@@ -311,7 +313,7 @@ class StatusChangeResource(TrackerResource):
     """Rows are appended through history.append_status_change; a row already in the history
     (same project, cycle, status and date) is reported unchanged."""
 
-    example = {"project": "AMU-001", "cycle": "III", "status": "launched", "effective_on": datetime.date(2026, 3, 1), "evidence": "AMU-001-E1", "note": "Construction under way."}
+    example = {"project": "ПРИМЕР-AMU-001", "cycle": "III", "status": "launched", "effective_on": datetime.date(2026, 3, 1), "evidence": "AMU-001-E1", "note": "Construction under way."}
 
     project = column("project", project_widget())
     cycle = column("cycle", CycleWidget())
@@ -333,6 +335,12 @@ class StatusChangeResource(TrackerResource):
             "public_note_en", "note", "initial",
         ]
         report_skipped = True
+
+    key_only_ok = True  # each row is a status reached
+
+    def duplicate_key_columns(self):
+        # A project may reach the same status twice in a cycle, on different dates.
+        return [*super().duplicate_key_columns(), "effective_on"]
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.attribute == "basis" and not self._basis_given(row):

@@ -8,6 +8,8 @@ import tablib
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils.encoding import force_str
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
 from import_export import widgets as import_widgets
 
 from ratings.numerals import to_roman
@@ -44,6 +46,38 @@ def _rendered(index, render):
 
 
 class FastExportMixin:
+    #: Whether exports head columns by their labels in the active language and write
+    #: choices by their labels and yes/no in words, rather than by codes. Such a file
+    #: imports as it is: labels are read as well as codes.
+    with_labels = False
+
+    @classmethod
+    def labelled(cls):
+        """This dataset's resource that exports with labels."""
+        if cls.with_labels:
+            return cls
+        return cls.__dict__.get("_labelled") or cls._make_labelled()
+
+    @classmethod
+    def _make_labelled(cls):
+        labelled = type(cls.__name__ + "WithLabels", (cls,), {"with_labels": True, "__module__": cls.__module__})
+        cls._labelled = labelled
+        return labelled
+
+    @classmethod
+    def export_variants(cls):
+        """The export choices for this dataset: headed by codes, and by labels."""
+        return [cls, cls.labelled()]
+
+    @classmethod
+    def get_display_name(cls):
+        name = cls._meta.name
+        if cls.with_labels:
+            return _("%(dataset)s — column names and values in words (%(language)s)") % {
+                "dataset": name, "language": get_language_info(get_language() or "en")["name_local"],
+            }
+        return _("%(dataset)s — column codes") % {"dataset": name}
+
     def export(self, queryset=None, **kwargs):
         """Export rows. Columns that are a model field or a key of a related row are read
         with one `values_list` query and rendered by their widgets without building model
@@ -52,15 +86,44 @@ class FastExportMixin:
         fields = self.get_export_fields(selected_fields=kwargs.get("export_fields"))
         plan = self._export_plan(fields)
         if plan is not None and (queryset is None or isinstance(queryset, QuerySet)):
-            return self._export_values(queryset, fields, plan, **kwargs)
-        if queryset is not None and hasattr(queryset, "select_related"):
-            related = [
-                f.attribute
-                for f in self.get_export_fields()
-                if f.attribute and isinstance(f.widget, (KeyWidget, CycleWidget))
-            ]
-            queryset = queryset.select_related(*related)
-        return super().export(queryset=queryset, **kwargs)
+            dataset = self._export_values(queryset, fields, plan, **kwargs)
+        else:
+            if queryset is not None and hasattr(queryset, "select_related"):
+                related = [
+                    f.attribute
+                    for f in self.get_export_fields()
+                    if f.attribute and isinstance(f.widget, (KeyWidget, CycleWidget))
+                ]
+                queryset = queryset.select_related(*related)
+            dataset = super().export(queryset=queryset, **kwargs)
+        if self.with_labels:
+            self._in_words(dataset, fields)
+        return dataset
+
+    def _in_words(self, dataset, fields):
+        """Headers as labels, choices as their labels, yes/no as words, in place."""
+        words = []
+        for field in fields:
+            widget = field.widget
+            if isinstance(widget, ChoiceWidget):
+                labels = {member.value: str(member.label) for member in widget.choices}
+                words.append(lambda value, labels=labels: labels.get(value, value))
+            elif isinstance(widget, BooleanWidget):
+                yes, no = _("yes"), _("no")
+                words.append(lambda value, yes=yes, no=no: value if value is None else (yes if value else no))
+            else:
+                words.append(None)
+        changed = [(i, word) for i, word in enumerate(words) if word is not None]
+        if changed:
+            rows = []
+            for row in dataset._data:
+                cells = list(row)
+                for i, word in changed:
+                    cells[i] = word(cells[i])
+                rows.append(tablib.core.Row(cells))
+            dataset._data = rows
+        dataset.headers = [self.column_label(field.column_name) for field in fields]
+        return dataset
 
     def _export_plan(self, fields):
         """(columns to read, one render function per export field), or None when a field
