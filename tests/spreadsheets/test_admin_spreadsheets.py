@@ -186,3 +186,27 @@ def test_the_preview_shows_empty_cells_empty(editor_client, cycles, region):
     with translation.override("en"):
         amount = headers.index(ProjectResource.column_label("amount"))
     assert str(shown["cells"][amount]["text"]) == ""
+
+
+def test_the_admin_exports_in_words_and_the_file_imports_unchanged(editor_client, cycles, region):
+    from tracker.spreadsheets.importer import import_datasets, read_dataset
+
+    make_project(region, cycles[1], reference="AMU-001", sector="transport")
+    url = reverse("admin:tracker_project_export")
+    form = editor_client.get(url)
+    choices = dict(form.context["form"].fields["resource"].choices)
+    assert len(choices) == 2 and "in words" not in str(choices.get(0, choices.get("0")))
+    data = {"format": str([f.extension for f in FORMATS].index("xlsx")), "resource": "1"}
+    prefixes = {key.split("_", 1)[0] for key in form.context["form"].fields if "_" in key}
+    words = [p for p in prefixes if p.startswith("projectresource") and p != "projectresource"]
+    assert len(words) == 1, prefixes
+    data.update({k: "on" for k in form.context["form"].fields if k.startswith(words[0] + "_")})
+    response = editor_client.post(url, data)  # in Russian
+    assert response.status_code == 200, response.content[:500]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, first = list(sheet.iter_rows(max_row=2, values_only=True))
+    assert "Название (на русском)" in header and "reference" not in header
+    assert "транспорт" in first and "transport" not in first
+    report = import_datasets([("projects", read_dataset(response.content, "projects.xlsx"))], dry_run=True)
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.counts["projects"].get("skip") == 1 and not report.counts["projects"].get("update")

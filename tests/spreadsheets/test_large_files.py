@@ -116,4 +116,4 @@ def test_importdata_exits_with_the_message(tmp_path, name):
     make, message = CASES[name]
     (tmp_path / name).write_bytes(make())
     with pytest.raises(CommandError, match=f"“{name}” {message}"):
-        call_command("importdata", "projects", str(tmp_path / name), stdout=io.StringIO(), stderr=io.StringIO())
+        call_command("importdata", "projects", str(tmp_path / name), "--language", "en", stdout=io.StringIO(), stderr=io.StringIO())

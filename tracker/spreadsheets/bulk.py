@@ -25,7 +25,6 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
-from django.db.models import prefetch_related_objects
 from import_export.resources import Diff
 from import_export.results import Result, RowResult
 
@@ -47,7 +46,7 @@ from .bulk_cells import (
     read_columns,
 )
 from .bulk_checks import check_columns, check_instance, field_checks
-from .bulk_write import BATCH, chunks, insert_rows, write_audit
+from .bulk_write import BATCH, chunks, describe_written, insert_rows, pks_with, write_audit
 from .widgets import KeyWidget, TextWidget, is_blank
 
 
@@ -186,14 +185,14 @@ class BulkImportMixin:
 
     def _existing(self, keys, id_fields):
         """Existing instances by key: for a text key, the ids of the rows that have the
-        file's keys first (`_pks_with`), then those rows; one query per thousand of each."""
+        file's keys first (`pks_with`), then those rows; one query per thousand of each."""
         model = self._meta.model
         first = id_fields[0]
         values = {key[0] for key in keys if key is not None}
         values = sorted((v[1] if isinstance(v, tuple) else v for v in values), key=str)
         column = _text_column(model, first.attribute)
         if column is not None and all(isinstance(v, str) for v in values):
-            lookup, values = "pk__in", _pks_with(model, column, values)
+            lookup, values = "pk__in", pks_with(model, column, values)
         else:
             lookup = f"{first.attribute}__in"
         found = {}
@@ -369,21 +368,6 @@ def _shown(values):
     return ["" if value is None else value for value in values]
 
 
-def describe_written(model, row_results):
-    """Each written row's id and name (`object_id`, `object_repr`), as the row path gives
-    them for the admin's log. The related rows the names need (a project's, a cycle's)
-    are fetched a thousand rows at a time, where the file did not bring them."""
-    written = [r for r in row_results if r.instance is not None]
-    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
-    for chunk in chunks(written):
-        instances = [r.instance for r in chunk]
-        if relations:
-            prefetch_related_objects(instances, *relations)
-        for row_result, instance in zip(chunk, instances):
-            row_result.object_id = instance.pk
-            row_result.object_repr = str(instance)
-
-
 @contextmanager
 def collector_paused():
     """The cyclic garbage collector off while a file is in memory. Its rows make hundreds
@@ -404,28 +388,6 @@ def _text_column(model, attribute):
     if field is not None and field.concrete and field.get_internal_type() in ("CharField", "TextField", "SlugField"):
         return field.column
     return None
-
-
-def _pks_with(model, column, values):
-    """Primary keys of the rows whose `column` holds one of `values` (texts, none blank),
-    with a plain query per thousand (PostgreSQL: ten thousand, as one array): the ORM's
-    handling of each value of an IN list costs far more than the query itself. `<> ''`
-    (true of every key) lets a unique index on the non-blank values serve the lookup
-    instead of a scan of the whole table."""
-    connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    table, pk, column = quote(model._meta.db_table), quote(model._meta.pk.column), quote(column)
-    sql = f"SELECT {pk} FROM {table} WHERE {column} <> '' AND {column} "
-    array = connection.vendor == "postgresql"
-    pks = []
-    with connection.cursor() as cursor:
-        for chunk in chunks(values, 10 * BATCH if array else BATCH):
-            if array:
-                cursor.execute(sql + "= ANY(%s)", [chunk])
-            else:
-                cursor.execute(sql + f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
-            pks.extend(row[0] for row in cursor.fetchall())
-    return pks
 
 
 def _key_part(value):

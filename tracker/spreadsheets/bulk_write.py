@@ -13,12 +13,16 @@ New rows get their primary keys as `bulk_create` would give them:
 Values are prepared by each field as `save()` would (`pre_save` for automatic dates,
 `get_db_prep_save`), and errors come back as Django's database errors, so the caller can
 start again row by row.
+
+Also here: the lookup of a file's existing rows by their keys (`pks_with`) and the ids and
+names of written rows for the admin's log (`describe_written`).
 """
 
 import json
 import operator
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from audit.context import current_source, current_user
@@ -180,3 +184,40 @@ def chunks(items, size=BATCH):
             chunk = []
     if chunk:
         yield chunk
+
+
+def describe_written(model, row_results):
+    """Each written row's id and name (`object_id`, `object_repr`), as the row path gives
+    them for the admin's log. The related rows the names need (a project's, a cycle's)
+    are fetched a thousand rows at a time, where the file did not bring them."""
+    written = [r for r in row_results if r.instance is not None]
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    for chunk in chunks(written):
+        instances = [r.instance for r in chunk]
+        if relations:
+            prefetch_related_objects(instances, *relations)
+        for row_result, instance in zip(chunk, instances):
+            row_result.object_id = instance.pk
+            row_result.object_repr = str(instance)
+
+
+def pks_with(model, column, values):
+    """Primary keys of the rows whose `column` holds one of `values` (texts, none blank),
+    with a plain query per thousand (PostgreSQL: ten thousand, as one array): the ORM's
+    handling of each value of an IN list costs far more than the query itself. `<> ''`
+    (true of every key) lets a unique index on the non-blank values serve the lookup
+    instead of a scan of the whole table."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    table, pk, column = quote(model._meta.db_table), quote(model._meta.pk.column), quote(column)
+    sql = f"SELECT {pk} FROM {table} WHERE {column} <> '' AND {column} "
+    array = connection.vendor == "postgresql"
+    pks = []
+    with connection.cursor() as cursor:
+        for chunk in chunks(values, 10 * BATCH if array else BATCH):
+            if array:
+                cursor.execute(sql + "= ANY(%s)", [chunk])
+            else:
+                cursor.execute(sql + f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            pks.extend(row[0] for row in cursor.fetchall())
+    return pks

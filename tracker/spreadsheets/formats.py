@@ -23,14 +23,14 @@ import json
 import re
 from decimal import Decimal
 
-import tablib
 from django.conf import settings
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 
 from .encodings import decode_text
 from .errors import SpreadsheetError
-from .limits import check_archive, check_columns, check_size, too_many_rows  # noqa: F401 (check_size: admin)
+from .limits import check_archive, check_size, too_many_rows  # noqa: F401 (check_size: admin)
+from .rows import has_rows, header_of, merged_cells, ods_has_data, ods_row, rows_to_dataset, spreadsheet_row  # noqa: F401 (spreadsheet_row: the shared entry point)
 from .writers import write_ods, write_xlsx
 
 #: The name of the file being read, for messages, when the caller cannot pass it
@@ -163,7 +163,7 @@ class CSV(SpreadsheetFormat):
         rows = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
         if _NEUTRALISED.search(text):
             rows = ([unneutralise(cell) for cell in row] for row in rows)
-        header_row, headers = _header(rows)
+        header_row, headers = header_of(rows)
         if not headers:
             raise SpreadsheetError(_("“%(filename)s” has no header row.") % {"filename": filename})
         return rows_to_dataset(headers, rows, filename, first_row=header_row + 1)
@@ -222,7 +222,7 @@ class XLSX(SpreadsheetFormat):
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
             sheets = {sheet.title: sheet for sheet in book.worksheets}
-            found = _choose_sheet(list(sheets), lambda title: _first_row(sheets[title].iter_rows(values_only=True)))
+            found = _choose_sheet(list(sheets), lambda title: has_rows(sheets[title].iter_rows(values_only=True)))
             if found is None:
                 raise SpreadsheetError(_("“%(filename)s” is empty.") % {"filename": filename})
             sheet = sheets[found]
@@ -231,7 +231,7 @@ class XLSX(SpreadsheetFormat):
             if merged:
                 raise merged_cells(filename, found if len(sheets) > 1 else "", merged)
             rows = sheet.iter_rows(values_only=True)
-            header_row, headers = _header(rows)
+            header_row, headers = header_of(rows)
             dataset = rows_to_dataset(headers, rows, filename, first_row=header_row + 1)
             return _in_sheet(dataset, found, len(sheets))
         finally:
@@ -259,14 +259,14 @@ class ODS(SpreadsheetFormat):
             sheets.setdefault(str(table.getAttribute("name") or ""), table)
         if not sheets:
             raise SpreadsheetError(_("“%(filename)s” has no sheet.") % {"filename": filename})
-        found = _choose_sheet(list(sheets), lambda title: _ods_has_data(sheets[title], TableRow))
+        found = _choose_sheet(list(sheets), lambda title: ods_has_data(sheets[title], TableRow))
         if found is None:
             raise SpreadsheetError(_("“%(filename)s” is empty.") % {"filename": filename})
         rows, numbers, merged, limit = [], [], [], settings.TRACKER_IMPORT_MAX_ROWS + 1
         number = 0
         for row in sheets[found].getElementsByType(TableRow):
             repeat = int(row.attributes.get((TABLENS, "number-rows-repeated"), 1))
-            cells = _ods_row(row, number + 1, merged)
+            cells = ods_row(row, number + 1, merged)
             if not any(cell not in ("", None) for cell in cells):
                 number += repeat
                 continue  # blank rows (often repeated to the sheet's end), counted
@@ -288,61 +288,6 @@ class ODS(SpreadsheetFormat):
         out = io.BytesIO()
         write_ods(dataset.headers or [], dataset, out, title=dataset.title or "data")
         return out.getvalue()
-
-
-def rows_to_dataset(headers, rows, filename, first_row=2, numbers=None):
-    """A tablib Dataset from a header and rows of cells, padded or cut to the header's
-    width; headers wider than TRACKER_IMPORT_MAX_COLUMNS and files of more than
-    TRACKER_IMPORT_MAX_ROWS rows are refused, before any row is read and as soon as the
-    limit is passed.
-
-    Blank rows are left out, but counted: `dataset.row_numbers` holds, for each data row,
-    the number the spreadsheet program shows beside it (`first_row` for the first row
-    read, or each row's own number from `numbers`).
-
-    Filled directly rather than row by row through `Dataset.append`, which validates
-    every row again and costs more than reading the file."""
-    headers = list(headers)
-    while headers and headers[-1] in ("", None):
-        headers.pop()  # empty columns at the right, as spreadsheet programs often leave
-    check_columns(headers, filename)
-    width, limit = len(headers), settings.TRACKER_IMPORT_MAX_ROWS
-    data, kept = [], []
-    for count, row in enumerate(rows, 1):
-        if count > limit:
-            raise too_many_rows(filename)
-        if len(row) != width:
-            row = (list(row) + [""] * width)[:width]
-        if any(cell not in ("", None) for cell in row):
-            data.append(tablib.core.Row(row))
-            kept.append(numbers[count - 1] if numbers is not None else first_row + count - 1)
-    dataset = tablib.Dataset(headers=headers)
-    dataset._data = data
-    dataset.row_numbers = kept
-    dataset.filename = filename
-    return dataset
-
-
-def spreadsheet_row(dataset, index):
-    """The row number the spreadsheet program shows for data row `index` (0-based) of a
-    dataset read from a file: the header is row 1 and blank rows count."""
-    numbers = getattr(dataset, "row_numbers", None)
-    if numbers is not None and 0 <= index < len(numbers):
-        return numbers[index]
-    return index + 2
-
-
-def _header(rows):
-    """(row number, cells) of the first row that is not blank; the rows before it are
-    consumed. (0, None) for a file of blank rows."""
-    for number, row in enumerate(rows, 1):
-        if row and any(cell not in ("", None) for cell in row):
-            return number, row
-    return 0, None
-
-
-def _first_row(rows):
-    return _header(rows)[1] is not None
 
 
 def _fold_name(text):
@@ -383,93 +328,6 @@ def _in_sheet(dataset, title, count):
     dataset.sheet = title if count > 1 else ""  # named in messages when the book has several
     dataset.sheet_count = count
     return dataset
-
-
-def merged_cells(filename, sheet, ranges):
-    """The refusal of a sheet with merged cells: which value would each cell hold?"""
-    shown = ", ".join(ranges[:10]) + (" …" if len(ranges) > 10 else "")
-    values = {"filename": filename, "sheet": sheet, "cells": shown}
-    if sheet:
-        message = _("“%(filename)s”, sheet “%(sheet)s”, has merged cells %(cells)s: unmerge them and fill in each cell, then import the file again.")
-    else:
-        message = _("“%(filename)s” has merged cells %(cells)s: unmerge them and fill in each cell, then import the file again.")
-    return SpreadsheetError(message % values)
-
-
-def _column_letter(number):
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def _ods_has_data(table, row_type):
-    for row in table.getElementsByType(row_type):
-        if any(cell not in ("", None) for cell in _ods_row(row)):
-            return True
-    return False
-
-
-def _ods_text(node):
-    """A cell's text as LibreOffice shows it: paragraphs on separate lines, <text:s/>
-    as spaces, tabs and line breaks kept."""
-    from odf.namespaces import TEXTNS
-
-    parts = []
-    for child in node.childNodes:
-        if child.nodeType == child.TEXT_NODE:
-            parts.append(child.data)
-        elif child.qname == (TEXTNS, "s"):
-            parts.append(" " * int(child.attributes.get((TEXTNS, "c"), 1)))
-        elif child.qname == (TEXTNS, "tab"):
-            parts.append("\t")
-        elif child.qname == (TEXTNS, "line-break"):
-            parts.append("\n")
-        else:
-            parts.append(_ods_text(child))
-    return "".join(parts)
-
-
-def _ods_value(cell):
-    from odf.namespaces import OFFICENS, TEXTNS
-
-    attributes = cell.attributes
-    kind = attributes.get((OFFICENS, "value-type"))
-    if kind in ("float", "percentage", "currency"):
-        number = Decimal(attributes.get((OFFICENS, "value"), "0"))
-        return int(number) if number == number.to_integral() else float(number)
-    if kind == "date":
-        value = attributes.get((OFFICENS, "date-value"), "")
-        return datetime.datetime.fromisoformat(value).date() if "T" not in value else datetime.datetime.fromisoformat(value)
-    if kind == "boolean":
-        return attributes.get((OFFICENS, "boolean-value")) == "true"
-    paragraphs = [_ods_text(p) for p in cell.childNodes if p.qname == (TEXTNS, "p")]
-    return "\n".join(paragraphs)
-
-
-def _ods_row(row, number=0, merged=None):
-    """The cells of an ODS row; cells spanning several columns or rows are added to
-    `merged` as ranges (“B5:C5”), when given."""
-    from odf.namespaces import TABLENS
-
-    cells = []
-    for cell in row.childNodes:
-        if cell.qname[1] not in ("table-cell", "covered-table-cell"):
-            continue
-        repeat = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
-        if merged is not None and cell.qname[1] == "table-cell":
-            across = int(cell.attributes.get((TABLENS, "number-columns-spanned"), 1))
-            down = int(cell.attributes.get((TABLENS, "number-rows-spanned"), 1))
-            if across > 1 or down > 1:
-                first = _column_letter(len(cells) + 1)
-                last = _column_letter(len(cells) + across)
-                merged.append(f"{first}{number}:{last}{number + down - 1}")
-        value = _ods_value(cell)
-        cells.extend([value] * min(repeat, 1024))
-    while cells and cells[-1] in ("", None):
-        cells.pop()
-    return cells
 
 
 FORMATS = [XLSX, CSV, ODS, JSON]
