@@ -252,7 +252,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("TRACKER_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Releases are written through the default storage: files under MEDIA_ROOT by default, any
 # django-storages backend in production (set STORAGES["default"] there).
 MEDIA_ROOT = Path(env_str("TRACKER_MEDIA_ROOT", str(BASE_DIR / "media")))
