@@ -24,7 +24,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.results import RowResult
 
@@ -186,10 +186,10 @@ class Preview:
     @staticmethod
     def type_labels():
         return [
-            (RowResult.IMPORT_TYPE_NEW, _("New")),
-            (RowResult.IMPORT_TYPE_UPDATE, _("Update")),
-            (RowResult.IMPORT_TYPE_SKIP, _("Unchanged")),
-            (RowResult.IMPORT_TYPE_DELETE, _("Delete")),
+            (RowResult.IMPORT_TYPE_NEW, pgettext("import row", "New")),
+            (RowResult.IMPORT_TYPE_UPDATE, pgettext("import row", "Update")),
+            (RowResult.IMPORT_TYPE_SKIP, pgettext("import row", "Unchanged")),
+            (RowResult.IMPORT_TYPE_DELETE, pgettext("import row", "Delete")),
         ]
 
 
