@@ -66,7 +66,7 @@ def test_history_of_a_bulk_imported_record_shows_its_creation_values(superuser_c
     project.title_ru = "Переименован"
     project.save()
     html = superuser_client.get(reverse("admin:tracker_project_history", args=[project.pk])).content.decode()
-    assert "<td>import</td>" in html  # the batch that created it
+    assert "<td>импорт</td>" in html  # the batch that created it
     assert "Проект 100" in html and "Переименован" in html
 
 

@@ -171,6 +171,10 @@ class ProjectAdmin(SpreadsheetAdmin):
         (_("Editors"), {"fields": ["note", ("created_at", "updated_at"), "version"]}),
     ]
     inlines = [ParticipationInline, EvidenceInline, StatusChangeInline]
+    #: The project's History also lists the changes to these records of it.
+    history_children = [
+        ("tracker.StatusChange", "project_id"), ("tracker.Evidence", "project_id"), ("tracker.Participation", "project_id"),
+    ]
 
     def get_urls(self):
         views = WorklistViews(self)
