@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Concat, Length, Right
 
-from audit.context import current_user
+from audit.context import current_source, current_user
+from audit.models import AuditEntry
 from ratings.locks import lock_message
 from ratings.models import Cycle
 from tracker.models import Project, StatusChange
@@ -90,8 +91,17 @@ def create_project(project):
 
 def created_in_bulk(projects):
     """What `create_project` does after the insert, for projects inserted in bulk (each
-    was passed through `prepare_new` before)."""
-    StatusChange.objects.bulk_create([initial_change(p) for p in projects], batch_size=1000)
+    was passed through `prepare_new` before). Their initial changes reach the audit trail
+    as one batch entry, as the bulk import records the projects themselves."""
+    changes = StatusChange.objects.bulk_create([initial_change(p) for p in projects], batch_size=1000)
+    pks = [c.pk for c in changes if c.pk is not None]
+    if pks:
+        summary = {"rows": [None, len(pks)], "first_id": [None, min(pks)], "last_id": [None, max(pks)]}
+        label = f"{len(pks)} {StatusChange._meta.verbose_name_plural} imported"
+        AuditEntry.objects.create(
+            user=current_user(), source=current_source(), action=AuditEntry.Action.CREATE,
+            model=StatusChange._meta.label, object_id="", object_repr=label, changes=summary,
+        )
 
 
 # -- existing projects -------------------------------------------------------------------
