@@ -35,10 +35,10 @@ def pending(cycles, region, open_cycle):
 def mark_no_news(client, projects, language):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
     client.cookies["django_language"] = language
-    url = reverse("admin:tracker_project_worklist")
-    ids = [p.pk for p in projects]
-    assert client.post(url, {"project": ids}).status_code == 200  # asks first
-    done = client.post(url, {"project": ids, "confirm": "1"})
+    url = reverse("admin:tracker_followup_changelist")
+    chosen = {"action": "no_news", "index": "0", "_selected_action": [p.pk for p in projects]}
+    assert client.post(url, chosen).status_code == 200  # asks first
+    done = client.post(url, {**chosen, "confirm": "1"})
     assert done.status_code == 302
 
 

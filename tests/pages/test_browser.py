@@ -105,21 +105,21 @@ def test_an_editor_works_a_worklist_item_and_the_public_page_shows_it(live_serve
     user = User.objects.create_user("anna", password="a-long-editor-password", is_staff=True)
     user.groups.add(roles[0])
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/tracker/project/worklist/")
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/tracker/followup/")
     page.fill("#id_username", "anna")
     page.fill("#id_password", "a-long-editor-password")
     page.click("input[type=submit]")
-    page.wait_for_url("**/worklist/")
+    page.wait_for_url("**/followup/")
     assert "AMU-050" in page.locator("#result_list").inner_text()
     page.click("#result_list a.button")
     page.wait_for_url("**/review/")
-    page.select_option("#id_kind", "result")
+    page.check("input[name=kind][value=result]")
     page.fill("#id_summary", "The terminal started shipping grain.")
     page.select_option("#id_source", label="Regional news")
-    page.select_option("#id_status", "launched")
+    page.check("input[name=status][value=launched]")
     page.click("input[type=submit]")
-    page.wait_for_url("**/worklist/")
-    assert "AMU-050" not in page.locator("#result_list").inner_text()
+    page.wait_for_url("**/followup/")  # the last one: back to the list
+    assert "AMU-050" not in page.locator("#content").inner_text()
 
     page.goto(f"{live_server.url}/projects/AMU-050/")
     assert page.locator(".facts .status-launched").count() == 1

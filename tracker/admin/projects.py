@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,6 @@ from tracker.status import history
 
 from .forms import EvidenceForm, StatusChangeForm
 from .locks import LockedCycleFormSet
-from .worklist import WorklistViews
 
 
 class PartnerCountryFilter(admin.SimpleListFilter):
@@ -177,10 +177,17 @@ class ProjectAdmin(SpreadsheetAdmin):
     ]
 
     def get_urls(self):
-        views = WorklistViews(self)
+        """The worklist's first addresses lead to the follow-up list and its queue."""
+        def to_worklist(request):
+            return redirect("admin:tracker_followup_changelist")
+
+        def to_review(request, object_id):
+            return redirect("admin:tracker_followup_review", object_id)
+
+        wrap = self.admin_site.admin_view
         return [
-            path("worklist/", self.admin_site.admin_view(views.list), name="tracker_project_worklist"),
-            path("<int:object_id>/review/", self.admin_site.admin_view(views.review), name="tracker_project_review"),
+            path("worklist/", wrap(to_worklist), name="tracker_project_worklist"),
+            path("<int:object_id>/review/", wrap(to_review), name="tracker_project_review"),
         ] + super().get_urls()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

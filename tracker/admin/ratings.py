@@ -20,10 +20,19 @@ from .publishing import publish_view
 @admin.register(Region)
 class RegionAdmin(SpreadsheetAdmin):
     resource_classes = [RegionResource]
-    list_display = ["name_ru", "name_en", "iso_code", "federal_district", "borders_china"]
+    list_display = ["name_ru", "name_en", "iso_code", "federal_district", "borders_china", "follow_up_link"]
     list_filter = ["federal_district", "borders_china"]
     search_fields = ["name_ru", "name_en", "iso_code", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+    readonly_fields = ["follow_up_link"]
+
+    @admin.display(description=_("follow-up"))
+    def follow_up_link(self, region):
+        """The open cycle's follow-up list filtered to this region."""
+        if not region or not region.pk:
+            return "—"
+        url = f"{reverse('admin:tracker_followup_changelist')}?region__id__exact={region.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Follow-up of this region"))
 
 
 @admin.register(Cycle)

@@ -29,14 +29,27 @@ NO_NEWS_NOTE = gettext_noop("Inferred: no news in cycle %(cycle)s.")
 
 
 
+def reviewed_in(cycle):
+    """Whether a project already has evidence or a status change of `cycle`."""
+    evidence = Evidence.objects.filter(project=OuterRef("pk"), cycle=cycle)
+    change = StatusChange.objects.filter(project=OuterRef("pk"), cycle=cycle, is_initial=False)
+    return Exists(evidence) | Exists(change)
+
+
+def to_review(cycle):
+    """Earlier projects unfinished at the start of `cycle`, each annotated `reviewed`."""
+    return status_projects().unfinished_at_start_of(cycle).annotate(reviewed=reviewed_in(cycle))
+
+
 def worklist(cycle):
     """Earlier projects unfinished at the start of `cycle` that `cycle` has neither
     evidence nor a status change for yet; oldest and largest first."""
-    reviewed_evidence = Evidence.objects.filter(project=OuterRef("pk"), cycle=cycle)
-    reviewed_change = StatusChange.objects.filter(project=OuterRef("pk"), cycle=cycle, is_initial=False)
-    qs = status_projects().unfinished_at_start_of(cycle).with_follow_up(cycle)
-    qs = qs.filter(~Exists(reviewed_evidence), ~Exists(reviewed_change)).select_related("region")
-    return qs.order_by("-age", F("amount").desc(nulls_last=True), "reference")
+    qs = to_review(cycle).filter(reviewed=False).with_follow_up(cycle).select_related("region")
+    return qs.order_by(*WORKLIST_ORDER)
+
+
+#: The worklist's order: oldest first, then the largest amounts, then by reference.
+WORKLIST_ORDER = ["-age", F("amount").desc(nulls_last=True), "reference"]
 
 
 def editorial_source():
@@ -48,14 +61,14 @@ def editorial_source():
 
 
 class ReviewForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Evidence kind"), choices=Evidence.Kind.choices, initial=Evidence.Kind.FOLLOW_UP)
+    status = forms.ChoiceField(label=gettext_lazy("Status from now on"), choices=Project.Status.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=gettext_lazy("Evidence kind"), choices=Evidence.Kind.choices, initial=Evidence.Kind.FOLLOW_UP, widget=forms.RadioSelect)
     summary_ru = forms.CharField(label=gettext_lazy("What was found (Russian)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     summary = forms.CharField(label=gettext_lazy("What was found (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     source = forms.ModelChoiceField(label=gettext_lazy("Source"), queryset=Source.objects.order_by("title"))
     locator = forms.CharField(label=gettext_lazy("Where in the source"), required=False)
     occurred_on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     precision = forms.ChoiceField(label=gettext_lazy("Date precision"), choices=[("", "—"), *DatePrecision.choices], required=False)
-    status = forms.ChoiceField(label=gettext_lazy("Status from now on"), choices=Project.Status.choices)
     effective_on = forms.DateField(label=gettext_lazy("Effective date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     basis = forms.ChoiceField(label=gettext_lazy("How we know"), choices=StatusChange.Basis.choices, initial=StatusChange.Basis.STATED, required=False)
     public_note_ru = forms.CharField(label=gettext_lazy("Public note (Russian)"), required=False)
@@ -122,67 +135,3 @@ def bilingual_text(language, message, **values):
     in both languages, whoever clicked)."""
     with translation.override(language):
         return gettext(message) % values
-
-
-class WorklistViews:
-    """Admin views mounted by ProjectAdmin."""
-
-    def __init__(self, model_admin):
-        self.model_admin = model_admin
-
-    def _check(self, request):
-        if not self.model_admin.has_change_permission(request):
-            raise PermissionDenied
-
-    def _context(self, request, **extra):
-        return {**self.model_admin.admin_site.each_context(request), "opts": Project._meta, **extra}
-
-    def list(self, request):
-        self._check(request)
-        cycle = open_cycle()
-        if cycle is None:
-            return TemplateResponse(request, "admin/tracker/worklist.html", self._context(request, title=_("Worklist"), cycle=None))
-        projects = list(worklist(cycle))
-        if request.method == "POST":
-            chosen = [p for p in projects if str(p.pk) in request.POST.getlist("project")]
-            if not chosen:
-                messages.warning(request, _("Select at least one project."))
-            elif "confirm" in request.POST:
-                with acting(request.user, "action"):
-                    mark_no_news(chosen, cycle, request.user)
-                messages.success(request, _("%(n)s projects marked “no news this cycle”.") % {"n": len(chosen)})
-                return redirect("admin:tracker_project_worklist")
-            else:
-                return TemplateResponse(
-                    request, "admin/tracker/worklist_confirm.html",
-                    self._context(request, title=_("No news this cycle"), cycle=cycle, projects=chosen),
-                )
-        context = self._context(request, title=_("Worklist for cycle %(cycle)s") % {"cycle": cycle.numeral}, cycle=cycle, projects=projects)
-        return TemplateResponse(request, "admin/tracker/worklist.html", context)
-
-    def review(self, request, object_id):
-        self._check(request)
-        cycle = open_cycle()
-        if cycle is None:
-            return redirect("admin:tracker_project_worklist")
-        project = get_object_or_404(worklist(cycle), pk=object_id)
-        initial = {"status": project.suggested_status, "source": editorial_source().pk}
-        form = ReviewForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            from django.core.exceptions import ValidationError
-
-            try:
-                record_review(project, cycle, form.cleaned_data, request.user)
-            except ValidationError as error:
-                for field, errors in error.update_error_dict({}).items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                left = worklist(cycle).count()
-                messages.success(request, _("%(reference)s reviewed; %(left)s left in the worklist.") % {"reference": project.reference, "left": left})
-                return redirect("admin:tracker_project_worklist")
-        evidence = project.evidence.select_related("cycle", "source").order_by("-cycle__number", "-occurred_on")[:5]
-        context = self._context(
-            request, title=_("Review %(reference)s") % {"reference": project.reference},
-            cycle=cycle, project=project, form=form, evidence=evidence,
-        )
-        return TemplateResponse(request, "admin/tracker/worklist_review.html", context)

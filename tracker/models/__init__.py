@@ -4,12 +4,13 @@ from .common import DatePrecision, EditConflict, format_date
 from .data_version import DataVersion
 from .evidence import Evidence
 from .organizations import Organization
-from .projects import Participation, Project
+from .projects import FollowUp, Participation, Project
 from .releases import ChecksumMismatch, Release
 from .sources import Source
 from .status_changes import StatusChange
 
 __all__ = [
+    "FollowUp",
     "DataVersion",
     "DatePrecision",
     "EditConflict",

@@ -316,3 +316,14 @@ class Participation(Audited):
     def __str__(self):
         return f"{self.organization} ({self.get_role_display()})"
 
+
+
+class FollowUp(Project):
+    """The open cycle's follow-up of earlier unfinished projects, as the admin lists it
+    (the same rows as Project; its own admin list, filters and review queue)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("project to follow up")
+        verbose_name_plural = _("follow-up of the open cycle")
+        default_permissions = ()
