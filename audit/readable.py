@@ -126,6 +126,9 @@ class Reader:
             if str(raw) in labels:
                 return str(labels[str(raw)])
         try:
+            shown = getattr(field.model, "audit_values", {}).get(field.name)
+            if shown is not None:  # a model's own way to show a value (a cycle's number as IV)
+                return shown(raw)
             return formatted(field, raw)
         except (TypeError, ValueError, decimal.InvalidOperation):
             return str(raw)

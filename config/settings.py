@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_countries",  # country names and their translations
     "django_filters",
     "import_export",
     "axes",

@@ -107,6 +107,8 @@ class Cycle(Audited):
     """One edition of the rating and the period of events it covers."""
 
     number = models.PositiveSmallIntegerField(_("number"))
+    #: How the history shows a stored value: the number as the rating names it (IV).
+    audit_values = {"number": lambda raw: to_roman(int(raw))}
     title = models.CharField(_("title (Russian)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     period_start = models.DateField(

@@ -90,16 +90,16 @@ def test_the_worklist_filters_searches_sorts_and_pages(editor_client, pending, r
     assert [r[0] for r in get(q="PRI-007")] == ["PRI-007"]
     assert [r[0] for r in get(age="3")] == ["AMU-001"]
     assert {r[0] for r in get(amount="large")} == {f"PRI-{n:03d}" for n in range(10, 60)}
-    assert [r[0] for r in get(amount="medium", o="-5")][:2] == ["PRI-009", "PRI-008"]
+    assert [r[0] for r in get(amount="medium", o="-6")][:2] == ["PRI-009", "PRI-008"]
     assert get(suggested="launched") == []
-    assert get(region__id__exact=region.pk, o="3.1")  # every column sorts
+    assert get(region__id__exact=region.pk, o="4.1")  # every column sorts
     for column in range(2, 10):
         assert editor_client.get(reverse(LIST), {"o": str(column)}).status_code == 200
 
 
 def test_the_queue_walks_the_filtered_list_in_order_and_says_how_many_are_left(editor_client, editor, pending, open_cycle):
     old, big, small = pending
-    filters = "o=-5"  # by amount, largest first: AMU-002, AMU-001, AMU-003
+    filters = "o=-6"  # by amount, largest first: AMU-002, AMU-001, AMU-003
     page = editor_client.get(reverse("admin:tracker_followup_review", args=[big.pk]), {"_changelist_filters": filters})
     assert page.status_code == 200 and page.context["left"] == 3
     assert f"/admin/tracker/followup/{old.pk}/review/" in page.context["skip_url"]

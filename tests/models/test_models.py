@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from ratings.models import Cycle, Rating
 from tests.factories import add_evidence, make_project, make_rating
@@ -147,7 +148,15 @@ def test_dates_are_shown_no_more_precisely_than_known(cycles, region):
     project = make_project(
         region, cycles[0], announced_on=datetime.date(2025, 7, 1), announced_precision="quarter"
     )
-    assert project.announced_display == "Q3 2025"
+    expected = {
+        "ru": {"year": "2025", "quarter": "III кв. 2025", "month": "июль 2025", "day": "1 июля 2025"},
+        "en": {"year": "2025", "quarter": "Q3 2025", "month": "July 2025", "day": "1 July 2025"},
+    }
+    for language, shown in expected.items():
+        with translation.override(language):
+            for precision, text in shown.items():
+                project.announced_precision = precision
+                assert project.announced_display == text
 
 
 def test_titles_follow_the_active_language(cycles, region):

@@ -2,3 +2,4 @@
 form and admin mixins (README "What you can do")."""
 
 from . import evidence, followup, projects, ratings, sources  # noqa: F401 (register the model admins)
+from . import site  # noqa: F401 (the admin site's look)

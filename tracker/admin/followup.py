@@ -24,17 +24,19 @@ from tracker.models import FollowUp, Project
 from tracker.ops.releases import open_cycle
 
 from . import progress
+from .forms import short_amount
 from .worklist import WORKLIST_ORDER, ReviewForm, editorial_source, mark_no_news, record_review, to_review, worklist
 
 STATUS_LABELS = dict(Project.Status.choices)
 
 
 def amount_display(project):
-    """«2 500 000 000 RUB»: grouped as the interface's language groups numbers."""
+    """«2,5 млрд RUB» (the whole amount, «2 500 000 000 RUB», when pointed at)."""
     if project.amount is None:
         return "—"
     places = 0 if project.amount == project.amount.to_integral_value() else 2
-    return f"{formats.number_format(project.amount, places, force_grouping=True)} {project.currency}"
+    whole = f"{formats.number_format(project.amount, places, force_grouping=True)} {project.currency}"
+    return format_html('<span title="{}">{} {}</span>', whole, short_amount(project.amount), project.currency)
 
 
 class ReviewStateFilter(admin.SimpleListFilter):
@@ -117,7 +119,7 @@ class FollowUpAdmin(admin.ModelAdmin):
     """The worklist of the open cycle. Whoever may change projects may work it."""
 
     change_list_template = "admin/tracker/followup/change_list.html"
-    list_display = ["reference_link", "title", "region", "age_display", "amount_display", "status", "last_evidence", "suggested", "review_link"]
+    list_display = ["reference_link", "review_link", "title", "region", "age_display", "amount_display", "status", "last_evidence", "suggested"]
     list_display_links = None
     list_filter = [
         ReviewStateFilter, ("region", admin.RelatedOnlyFieldListFilter), "region__federal_district", "sector",
@@ -170,7 +172,7 @@ class FollowUpAdmin(admin.ModelAdmin):
     def title(self, project):
         return project.title
 
-    @admin.display(description=gettext_lazy("age (cycles)"), ordering="age")
+    @admin.display(description=gettext_lazy("age, cycles"), ordering="age")
     def age_display(self, project):
         return project.age
 

@@ -1,3 +1,6 @@
+import functools
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -9,34 +12,43 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Evidence, Organization, Participation, Project, StatusChange
 from tracker.models.common import EditConflict, is_stale
+from tracker.models.countries import used_country_choices
 from tracker.ops.errors import is_write_conflict
 from tracker.spreadsheets.admin import SpreadsheetAdmin
 from tracker.spreadsheets.resources import ParticipationResource, ProjectResource
 from tracker.status import history
 
-from .forms import EvidenceForm, StatusChangeForm
+from .forms import AmountField, EvidenceForm, StatusChangeForm
 from .locks import LockedCycleFormSet
 
 
 class PartnerCountryFilter(admin.SimpleListFilter):
+    """The partners' countries by name, only those some partner has."""
+
     title = _("partner country")
     parameter_name = "partner_country"
 
     def lookups(self, request, model_admin):
-        countries = Organization.objects.order_by("country").values_list("country", flat=True)
-        return [(code, code) for code in countries.distinct()]
+        return used_country_choices(Organization.objects.values_list("country", flat=True).distinct())
+
+    lookup = "participants__country"
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(participants__country=self.value()).distinct()
+            return queryset.filter(**{self.lookup: self.value()}).distinct()
         return queryset
+
+
+class ParticipantCountryFilter(PartnerCountryFilter):
+    title = _("country")
+    lookup = "organization__country"
 
 
 @admin.register(Participation)
 class ParticipationAdmin(SpreadsheetAdmin):
     resource_classes = [ParticipationResource]
     list_display = ["project", "organization", "role"]
-    list_filter = ["role", "organization__country"]
+    list_filter = ["role", ParticipantCountryFilter]
     list_select_related = ["project", "organization"]
     search_fields = ["project__reference", "organization__name", "organization__name_en"]
     autocomplete_fields = ["project", "organization"]
@@ -44,12 +56,14 @@ class ParticipationAdmin(SpreadsheetAdmin):
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
+    add_another = _("Add another participant")
     extra = 0
     autocomplete_fields = ["organization"]
 
 
 class EvidenceInline(admin.StackedInline):
     model = Evidence
+    add_another = _("Add another evidence")
     form = EvidenceForm
     formset = LockedCycleFormSet
     extra = 0
@@ -70,6 +84,7 @@ class StatusChangeInline(admin.TabularInline):
     """Existing changes are shown read-only; new rows are appended through history.append_status_change."""
 
     model = StatusChange
+    add_another = _("Add another status change")
     form = StatusChangeForm
     extra = 0
     can_delete = False
@@ -99,6 +114,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = "__all__"
+        field_classes = {"amount": AmountField}
         widgets = {"version": forms.HiddenInput}
 
     def __init__(self, *args, **kwargs):
@@ -189,6 +205,18 @@ class ProjectAdmin(SpreadsheetAdmin):
             path("worklist/", wrap(to_worklist), name="tracker_project_worklist"),
             path("<int:object_id>/review/", wrap(to_review), name="tracker_project_review"),
         ] + super().get_urls()
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        """Each inline's own "Add another…" phrase, so Russian agrees in gender and case
+        («Добавить ещё одно свидетельство»), where Django's reads "Add another %(name)s"."""
+        inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_admin_formset in inline_admin_formsets:
+            phrase = getattr(inline_admin_formset.opts, "add_another", None)
+            if phrase:
+                data = json.loads(inline_admin_formset.inline_formset_data())
+                data["options"]["addText"] = str(phrase)
+                inline_admin_formset.inline_formset_data = functools.partial(json.dumps, data, ensure_ascii=False)
+        return inline_admin_formsets
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A save that loses a race the form could not see (a deadlock, a serialization

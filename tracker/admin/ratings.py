@@ -11,6 +11,7 @@ from tracker.spreadsheets.admin import SpreadsheetAdmin
 from tracker.spreadsheets.resources import CycleResource, RatingResource, RegionResource
 from tracker.status import history
 
+from .forms import CycleNumberField
 from .locks import LockedCycleAdminMixin, LockedCycleFormMixin
 from tracker.ops.releases import open_cycle
 
@@ -35,11 +36,19 @@ class RegionAdmin(SpreadsheetAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Follow-up of this region"))
 
 
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = "__all__"
+        field_classes = {"number": CycleNumberField}
+
+
 @admin.register(Cycle)
 class CycleAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
     """A published cycle is locked like its records; it is published by "Publish…" only."""
 
     resource_classes = [CycleResource]
+    form = CycleForm
     list_display = ["numeral", "title", "title_en", "period_start", "period_end", "published_on", "locked", "publish_link"]
     list_display_links = ["numeral", "title"]
     ordering = ["number"]
@@ -86,6 +95,19 @@ class CycleAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
             history.delete_cycle(cycle)
 
 
+class TierFilter(admin.SimpleListFilter):
+    """The tier by its label (the generated column has no choices of its own)."""
+
+    title = _("tier")
+    parameter_name = "tier"
+
+    def lookups(self, request, model_admin):
+        return Rating.Tier.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tier=self.value()) if self.value() else queryset
+
+
 class RatingForm(LockedCycleFormMixin, forms.ModelForm):
     class Meta:
         model = Rating
@@ -97,7 +119,7 @@ class RatingAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
     resource_classes = [RatingResource]
     form = RatingForm
     list_display = ["region", "cycle", "score", "tier_display"]
-    list_filter = ["cycle", "tier", "region__federal_district"]
+    list_filter = ["cycle", TierFilter, "region__federal_district"]
     list_select_related = ["region", "cycle"]
     search_fields = ["region__name_ru", "region__name_en", "region__iso_code"]
     autocomplete_fields = ["region"]

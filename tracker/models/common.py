@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ratings.models import choice_values
@@ -67,17 +69,25 @@ class WebURLField(models.URLField):
     default_validators = [web_url]
 
 
+QUARTER_NUMERALS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
 def format_date(day, precision):
-    """A date shown no more precisely than it is known: 2025, Q3 2025, 2025-07, 2025-07-14."""
+    """A date shown no more precisely than it is known, in the reader's language: 2025;
+    «III кв. 2025» / Q3 2025; «июль 2025» / July 2025; «14 июля 2025» / 14 July 2025."""
     if day is None:
         return ""
+    russian = (translation.get_language() or "").startswith("ru")
     if precision == DatePrecision.YEAR:
         return f"{day.year}"
     if precision == DatePrecision.QUARTER:
-        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+        quarter = (day.month - 1) // 3 + 1
+        return f"{QUARTER_NUMERALS[quarter]} кв. {day.year}" if russian else f"Q{quarter} {day.year}"
     if precision == DatePrecision.MONTH:
-        return f"{day.year}-{day.month:02d}"
-    return day.isoformat()
+        month = date_format(day, "F Y")
+        # Russian writes month names in lower case inside a sentence or a table cell.
+        return month[0].lower() + month[1:] if russian else month
+    return date_format(day, "j E Y")
 
 
 class EditConflict(ValidationError):

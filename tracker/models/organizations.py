@@ -7,6 +7,8 @@ from audit.models import Audited
 from ratings.languages import bilingual
 from ratings.models import choice_values
 
+from .countries import country_choices, country_name
+
 
 class OrganizationKind(models.TextChoices):
     COMPANY = "company", _("company")
@@ -32,7 +34,8 @@ class Organization(Audited):
         _("country"),
         max_length=2,
         blank=True,
-        help_text=_("ISO 3166-1 alpha-2 code: CN, RU…; empty when the sources do not say."),
+        choices=country_choices,
+        help_text=_("Empty when the sources do not say."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
     note = models.TextField(
@@ -62,6 +65,11 @@ class Organization(Audited):
 
     def get_absolute_url(self):
         return reverse("tracker:organization_detail", args=[self.pk])
+
+    @property
+    def country_name(self):
+        """The country's name in the reader's language («Китай»)."""
+        return country_name(self.country)
 
     @property
     def display_name(self):

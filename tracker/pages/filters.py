@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ratings.models import Cycle, Region
 
 from tracker.models import Evidence, Organization, Participation, Project, StatusChange
+from tracker.models.countries import used_country_choices
 from tracker.status.marks import contradicted, with_basis
 
 from . import limits
@@ -20,8 +21,8 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def partner_countries():
-    countries = Organization.objects.exclude(country="").order_by("country")
-    return [(code, code) for code in countries.values_list("country", flat=True).distinct()]
+    """The partners' countries, by name in the reader's language."""
+    return used_country_choices(Organization.objects.values_list("country", flat=True).distinct())
 
 
 class FilterForm(forms.Form):

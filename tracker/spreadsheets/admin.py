@@ -30,7 +30,7 @@ from import_export.results import RowResult
 
 from audit.admin import AuditHistoryMixin
 from audit.context import acting
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from .formats import BY_EXTENSION, FORMATS, SpreadsheetError, check_size, uploaded_name, wanted_dataset
 from .importer import plain_message
@@ -201,11 +201,20 @@ def writing(request):
     return transaction.atomic() if request.method == "POST" else contextlib.nullcontext()
 
 
+class SpreadsheetExportForm(SelectableFieldsExportForm):
+    """The columns to export by their labels in the interface's language."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return resource.column_label(field.column_name if field else field_name)
+
+
 class SpreadsheetAdmin(AuditHistoryMixin, ImportExportModelAdmin):
     """ModelAdmin with spreadsheet import (editors) and export (anyone who may view)."""
 
     formats = FORMATS
     import_form_class = SpreadsheetImportForm
+    export_form_class = SpreadsheetExportForm
     import_export_change_list_template = "admin/tracker/change_list_spreadsheets.html"
     import_template_name = "admin/tracker/import.html"
     #: The preview shows at most this many rows (all are imported on confirm).
@@ -310,8 +319,7 @@ class SpreadsheetAdmin(AuditHistoryMixin, ImportExportModelAdmin):
         if label is not None and context.get("fields_list"):
             # The columns a file may have, by label and code: either heads a column.
             context["fields_list"] = [
-                (name, [c if label(c) == c else f"{label(c)} ({c})" for c in codes])
-                for name, codes in context["fields_list"]
+                (name, [{"label": label(c), "code": c} for c in codes]) for name, codes in context["fields_list"]
             ]
         result = context.get("result")
         if result is not None:

@@ -18,12 +18,11 @@ from .widgets import (
     ChoiceWidget,
     CycleWidget,
     DateWidget,
-    DecimalWidget,
-    IntegerWidget,
     KeyWidget,
     NumeralWidget,
     TextWidget,
 )
+from .amounts import DecimalWidget, IntegerWidget
 
 #: Widgets whose `clean` depends on the cell's text alone, so that each distinct text of
 #: a column is read once (exact types: a subclass may read the row as well) — or on it

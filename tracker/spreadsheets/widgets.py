@@ -1,13 +1,13 @@
-"""Cell readers for spreadsheets typed by people: Russian and ISO dates, amounts with
-spaces and decimal commas (and their currency, as a spreadsheet shows it), booleans as
-Russian and English spreadsheets write them, choice codes or labels, Roman cycle
-numerals, and rows that refer to each other by keys a person can type. Every text cell
-is trimmed of the spaces around it (non-breaking ones too); labels and names match
-whatever their case, spacing and «ё» or «е»."""
+"""Cell readers for spreadsheets typed by people: Russian and ISO dates, booleans as
+Russian and English spreadsheets write them, choice codes or labels, countries by code or
+name, Roman cycle numerals, and rows that refer to each other by keys a person can type
+(amounts are read in amounts.py). Every text cell is trimmed of the spaces around it
+(non-breaking ones too); labels and names match whatever their case, spacing and «ё» or
+«е»."""
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from import_export import widgets
 
 from ratings.models import Cycle, Region
+from tracker.models.countries import country_choices, country_name
 
 CLEAR = "(clear)"
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y.%m.%d"]
@@ -94,140 +95,6 @@ class DateWidget(widgets.Widget):
         return value  # a real date: a date cell in XLSX/ODS, ISO text in CSV
 
 
-#: How amounts name their currency, as spreadsheets show them and people type them
-#: (compared in any case), by currency code.
-CURRENCY_MARKS = {
-    "RUB": ["₽", "руб.", "руб", "р.", "р", "рублей", "рубля", "рубль", "rub", "rur"],
-    "USD": ["$", "us$", "usd", "долл. сша", "долларов сша", "долл.", "долл", "дол.", "долларов", "доллара", "доллар"],
-    "CNY": ["¥", "元", "cny", "rmb", "юаней", "юаня", "юань", "yuan"],
-    "EUR": ["€", "eur", "евро", "euro"],
-}
-CURRENCY_WORDS = {
-    "RUB": gettext_lazy("roubles"),
-    "USD": gettext_lazy("US dollars"),
-    "CNY": gettext_lazy("yuan"),
-    "EUR": gettext_lazy("euros"),
-}
-_CURRENCY_OF = {mark: code for code, marks in CURRENCY_MARKS.items() for mark in [code.lower(), *marks]}
-_MARK = "|".join(re.escape(mark) for mark in sorted(_CURRENCY_OF, key=len, reverse=True))
-_WITH_CURRENCY = re.compile(rf"^(?:(?P<before>{_MARK})\s*)?(?P<number>.*?)(?:\s*(?P<after>{_MARK}))?$", re.IGNORECASE | re.DOTALL)
-_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:[.,]\d{3})+$")
-_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})  # a typographic minus, an en dash
-
-
-def currency_of(text):
-    """The currency code a currency cell or an amount's sign names (“RUB”, “₽”, “руб.”),
-    or None."""
-    return _CURRENCY_OF.get(fold(text)) if isinstance(text, str) else None
-
-
-class DecimalWidget(widgets.Widget):
-    """1500.5, 1 500,5 (spaces or non-breaking spaces as thousands separators), 1,500.5 or
-    1.500,5; and an amount as a spreadsheet shows it, with its currency before or after the
-    number («1 500 000,50 ₽», «$1,500,000.50», «CNY 5 000»). A currency written in the
-    amount must be the one in the row's currency column (`currency_column`, a column code):
-    the number alone is kept, and a different or missing currency is refused with one
-    message naming both, since the amount would otherwise be stored in the wrong currency.
-    """
-
-    #: The row's column that says the amount's currency; None: no currency is written here.
-    currency_column = "currency"
-    currency_label = gettext_lazy("Currency")
-
-    @property
-    def row_columns(self):
-        """The other cells of a row that `clean` reads besides its own."""
-        return (self.currency_column,) if self.currency_column else ()
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            return Decimal(str(value))
-        text, written, sign_first = trim(str(value)), None, False
-        if self.currency_column:
-            text, written, sign_first = self._currency_written(text)
-        try:
-            number = self._number(text, value, sign_first)
-            if written is not None:
-                self._check_currency(written, row)
-        except ValueError as error:
-            raise CellError(str(error), self.row_columns) from None
-        return number
-
-    def _currency_written(self, text):
-        """(the number's text, the currency its sign names or None, whether the sign
-        comes first)."""
-        found = _WITH_CURRENCY.match(text)
-        marks = {currency_of(found[part]) for part in ("before", "after") if found and found[part]}
-        if len(marks) != 1 or not found["number"]:
-            return text, None, False
-        return found["number"], marks.pop(), bool(found["before"])
-
-    def _number(self, text, value, sign_first=False):
-        """A comma is the decimal separator (1 500,5), unless the text has a point too
-        (whichever comes last separates the decimals: 1,500.5 and 1.500,5), or several
-        commas grouping thousands (1,500,000), or the currency sign comes first, the
-        English way, and three digits follow the comma ($1,500)."""
-        text = re.sub(r"[\s']", "", text).translate(_MINUS)
-        if "," in text and "." in text:
-            thousands = "," if text.rindex(",") < text.rindex(".") else "."
-            text = text.replace(thousands, "").replace(",", ".")
-        elif text.count(",") > 1 or text.count(".") > 1 or (sign_first and "," in text):
-            text = text.replace(",", "").replace(".", "") if _GROUPED.match(text) else text.replace(",", ".")
-        else:
-            text = text.replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(_("“%(value)s” is not a number; write 1500.5 or 1 500,5.") % {"value": value}) from None
-        if not number.is_finite():
-            raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
-        return number
-
-    def _check_currency(self, written, row):
-        column = self.currency_column
-        cell = row.get(column) if row is not None else None
-        values = {"written": CURRENCY_WORDS[written], "code": written, "column": self.currency_label}
-        if row is None or column not in row:
-            raise ValueError(
-                _("The amount is in %(written)s, but the file has no column “%(column)s”: add it, with %(code)s.")
-                % values
-            )
-        if is_blank(cell):
-            raise ValueError(
-                _("The amount is in %(written)s, but column “%(column)s” is empty: write %(code)s there.") % values
-            )
-        given = currency_of(cell)
-        if given is not None and given != written:
-            raise ValueError(
-                _("The amount is in %(written)s, but column “%(column)s” says %(given)s (%(given_words)s): "
-                  "correct one of them.")
-                % {**values, "given": given, "given_words": CURRENCY_WORDS[given]}
-            )
-        # A currency cell that names no currency has its own message, from its column.
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return None
-        return int(value) if value == value.to_integral() else value.normalize()
-
-
-class IntegerWidget(DecimalWidget):
-    currency_column = None
-
-    def clean(self, value, row=None, **kwargs):
-        number = super().clean(value, row, **kwargs)
-        if number is None:
-            return None
-        if number != number.to_integral():
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
-        return int(number)
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
 class BooleanWidget(widgets.Widget):
     """Yes or no as spreadsheets write them when they save a workbook as CSV (ИСТИНА/ЛОЖЬ
     in Russian, TRUE/FALSE in English), as people type them (да/нет, yes/no, 1/0, x/-), or
@@ -294,6 +161,33 @@ class ChoiceWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
+
+
+class Country:
+    """A country as ChoiceWidget reads choices: its code, and its name in the active language."""
+
+    def __init__(self, code):
+        self.value = self.name = code
+
+    @property
+    def label(self):
+        return country_name(self.value)
+
+
+class CountryWidget(ChoiceWidget):
+    """A country by its ISO code (CN, cn) or its name in Russian or English («Китай», China)."""
+
+    def __init__(self, **kwargs):
+        super().__init__([Country(code) for code, _name in country_choices()], **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a country: write its two-letter code (CN) or its name (Китай, China).")
+                % {"value": trim(str(value))}
+            ) from None
 
 
 class CycleWidget(widgets.Widget):

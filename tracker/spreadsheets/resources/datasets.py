@@ -13,15 +13,15 @@ from tracker.status import history
 
 from ..widgets import (
     BooleanWidget,
+    CountryWidget,
     CycleWidget,
     DateWidget,
-    DecimalWidget,
-    IntegerWidget,
     KeyWidget,
     NumeralWidget,
     is_blank,
     region_widget,
 )
+from ..amounts import DecimalWidget, IntegerWidget
 from .base import TrackerResource, choice, column, text
 
 
@@ -125,7 +125,7 @@ class OrganizationResource(TrackerResource):
 
     name = text("name")
     name_en = text("name_en")
-    country = text("country")
+    country = column("country", CountryWidget())
     kind = choice("kind", Organization.Kind)
     note = text("note")
 
@@ -136,9 +136,6 @@ class OrganizationResource(TrackerResource):
         fields = ["name", "name_en", "country", "kind", "note"]
         skip_unchanged = True
         report_skipped = True
-
-    def before_save_instance(self, instance, row, **kwargs):
-        instance.country = instance.country.strip().upper()
 
 
 class SourceResource(TrackerResource):

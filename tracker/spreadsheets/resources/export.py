@@ -8,13 +8,15 @@ import tablib
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils.encoding import force_str
+from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from import_export import widgets as import_widgets
 
 from ratings.numerals import to_roman
 
-from ..widgets import BooleanWidget, ChoiceWidget, CycleWidget, DateWidget, IntegerWidget, KeyWidget, TextWidget
+from ..amounts import IntegerWidget
+from ..widgets import BooleanWidget, ChoiceWidget, CycleWidget, DateWidget, KeyWidget, TextWidget
 
 
 def _first_key(indexes):
@@ -71,7 +73,7 @@ class FastExportMixin:
 
     @classmethod
     def get_display_name(cls):
-        name = cls._meta.name
+        name = capfirst(cls._meta.model._meta.verbose_name_plural)
         if cls.with_labels:
             return _("%(dataset)s — column names and values in words (%(language)s)") % {
                 "dataset": name, "language": get_language_info(get_language() or "en")["name_local"],
