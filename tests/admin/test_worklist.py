@@ -192,8 +192,9 @@ def test_progress_counts_reviewed_and_left_by_region_and_district_and_links_the_
 
 
 def test_the_projects_list_links_the_worklist(editor_client, cycles):
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
     html = editor_client.get(reverse("admin:tracker_project_changelist")).content.decode()
-    assert reverse("admin:tracker_project_worklist") in html
+    assert f'<a href="{reverse(LIST)}">Проверка открытого цикла</a>' in html
 
 
 def test_without_an_open_cycle_the_worklist_says_how_to_open_one(editor_client, cycles):
