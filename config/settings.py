@@ -314,6 +314,9 @@ TRACKER_REQUIRE_LOGIN = env_bool("TRACKER_REQUIRE_LOGIN", False)
 # The silence policy behind the suggested status of an unresolved project.
 TRACKER_STALL_AFTER_SILENT_CYCLES = env_int("TRACKER_STALL_AFTER_SILENT_CYCLES", 1, minimum=1)
 TRACKER_DROP_AFTER_YEARS = env_int("TRACKER_DROP_AFTER_YEARS", 4, minimum=1)
+# The edition (README "The edition"): a region's efforts of a cycle beyond this many are
+# left out by the rule (those of the largest projects are kept); editors choose per row.
+TRACKER_EDITION_MAX_EFFORTS = env_int("TRACKER_EDITION_MAX_EFFORTS", 6, minimum=0)
 
 # Spreadsheets (README "Spreadsheets").
 TRACKER_IMPORT_MAX_BYTES = env_int("TRACKER_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)

@@ -216,11 +216,18 @@ class Rating(LockedCycleMixin, Audited):
     )
     public_note_ru = models.TextField(_("public note (Russian)"), blank=True)
     public_note_en = models.TextField(_("public note (English)"), blank=True)
+    commentary_ru = models.TextField(
+        _("edition commentary (Russian)"), blank=True, db_default="",
+        help_text=_("The editors' paragraph that opens the region's row in the cycle's edition."),
+    )
+    commentary_en = models.TextField(_("edition commentary (English)"), blank=True, db_default="")
     note = models.TextField(
         _("editors' note"), blank=True, help_text=_("Remarks on data entry; never shown on public pages.")
     )
 
-    LOCKED_FIELDS = ("region_id", "cycle_id", "score", "public_note_ru", "public_note_en", "note")
+    LOCKED_FIELDS = (
+        "region_id", "cycle_id", "score", "public_note_ru", "public_note_en", "commentary_ru", "commentary_en", "note",
+    )
 
     @property
     def public_note(self):

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 #: Latin words a Russian page may carry: file formats and codes that are the same in every
 #: language, the language switch's "English" (a language is named in itself), a publisher
 #: named in a help text, and Roman numerals of cycles.
-FORMATS = {"csv", "xlsx", "ods", "json", "tsv", "xls", "html", "yaml"}
+FORMATS = {"csv", "xlsx", "ods", "json", "tsv", "xls", "html", "yaml", "docx", "odt"}
 ALLOWED = {
     *FORMATS, *(name.upper() for name in FORMATS),
     "ISO", "URL", "UTF", "CN", "KZ", "RU", "UA", "BOM", "ID", "English", "Reuters", *Currency.values,

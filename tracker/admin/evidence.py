@@ -1,7 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tracker.models import Evidence, StatusChange
+from tracker.models.evidence import InEdition
 from tracker.spreadsheets.admin import SpreadsheetAdmin
 from tracker.spreadsheets.resources import EvidenceResource, StatusChangeResource
 from tracker.status import history
@@ -14,8 +18,9 @@ from .locks import LockedCycleAdminMixin
 class EvidenceAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
     resource_classes = [EvidenceResource]
     form = EvidenceForm
-    list_display = ["project", "cycle", "date_display", "kind", "source"]
-    list_filter = ["kind", "cycle", "source__kind"]
+    list_display = ["project", "cycle", "date_display", "kind", "source", "in_edition"]
+    list_filter = ["kind", "cycle", "source__kind", "in_edition"]
+    actions = ["put_in_edition", "leave_out_of_edition", "edition_by_rule"]
     list_select_related = ["project", "cycle", "source"]
     search_fields = ["summary", "summary_ru", "reference", "project__reference", "project__title_ru", "project__title_en"]
     autocomplete_fields = ["project", "source"]
@@ -29,6 +34,36 @@ class EvidenceAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+    # -- what goes into the cycle's edition (README "The edition") ----------------------
+
+    def _choose(self, request, queryset, choice):
+        """Set the edition choice of the selected rows, one save each (the cycle lock and
+        the audit trail see every one); all or none."""
+        try:
+            with transaction.atomic():
+                for evidence in queryset:
+                    evidence.in_edition = choice
+                    evidence.save()
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        count = queryset.count()
+        self.message_user(request, ngettext(
+            "The edition choice of %(count)s evidence row was saved.", "The edition choice of %(count)s evidence rows was saved.", count,
+        ) % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Put in the edition"), permissions=["change"])
+    def put_in_edition(self, request, queryset):
+        self._choose(request, queryset, InEdition.YES)
+
+    @admin.action(description=_("Leave out of the edition"), permissions=["change"])
+    def leave_out_of_edition(self, request, queryset):
+        self._choose(request, queryset, InEdition.NO)
+
+    @admin.action(description=_("Edition by the rule"), permissions=["change"])
+    def edition_by_rule(self, request, queryset):
+        self._choose(request, queryset, InEdition.RULE)
 
 
 @admin.register(StatusChange)

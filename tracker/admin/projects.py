@@ -74,7 +74,7 @@ class EvidenceInline(admin.StackedInline):
         ("summary_ru", "summary"),
         ("source", "locator"),
         ("attribution_ru", "attribution"),
-        "reference",
+        ("reference", "in_edition"),
         ("recorded_by", "recorded_at"),
     ]
     readonly_fields = ["recorded_by", "recorded_at"]

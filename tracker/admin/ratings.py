@@ -15,6 +15,7 @@ from .forms import CycleNumberField
 from .locks import LockedCycleAdminMixin, LockedCycleFormMixin
 from tracker.ops.releases import open_cycle
 
+from .edition import edition_view
 from .publishing import publish_view
 
 
@@ -80,9 +81,16 @@ class CycleAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
         self._open_pk = getattr(open_cycle(), "pk", None)  # read once for the whole list
         return super().changelist_view(request, extra_context)
 
+    change_form_template = "admin/ratings/cycle_change_form.html"
+
     def get_urls(self):
         view = self.admin_site.admin_view(lambda request, object_id: publish_view(self, request, object_id))
-        return [path("<int:object_id>/publish/", view, name="ratings_cycle_publish"), *super().get_urls()]
+        edition = self.admin_site.admin_view(lambda request, object_id: edition_view(self, request, object_id))
+        return [
+            path("<int:object_id>/publish/", view, name="ratings_cycle_publish"),
+            path("<int:object_id>/edition/", edition, name="ratings_cycle_edition"),
+            *super().get_urls(),
+        ]
 
     def save_model(self, request, obj, form, change):
         history.save_cycle(obj)
@@ -125,7 +133,10 @@ class RatingAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
     autocomplete_fields = ["region"]
     ordering = ["cycle__number", "-score", "region__name_ru"]
     readonly_fields = ["tier_display", "cycle_facts"]
-    fields = ["region", "cycle", "score", "tier_display", "public_note_ru", "public_note_en", "note", "cycle_facts"]
+    fields = [
+        "region", "cycle", "score", "tier_display", "public_note_ru", "public_note_en", "commentary_ru", "commentary_en",
+        "note", "cycle_facts",
+    ]
 
     @admin.display(description=_("tier"), ordering="tier")
     def tier_display(self, rating):

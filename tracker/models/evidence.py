@@ -24,6 +24,16 @@ class EvidenceKind(models.TextChoices):
     CONTRADICTION = "contradiction", _("contradiction")
 
 
+class InEdition(models.TextChoices):
+    """Whether a row goes into its cycle's edition (README "The edition"): by the rule —
+    results, follow-ups, setbacks and denials always; efforts too, except a region's
+    efforts on new projects beyond TRACKER_EDITION_MAX_EFFORTS —, or by the editors' choice."""
+
+    RULE = "", _("by the rule")
+    YES = "yes", _("in the edition")
+    NO = "no", _("left out of the edition")
+
+
 class Evidence(LockedCycleMixin, Audited):
     """One dated, sourced observation about a project, recorded in a cycle."""
 
@@ -72,6 +82,11 @@ class Evidence(LockedCycleMixin, Audited):
         blank=True,
         help_text=_("The same in Russian, e.g. «по данным Reuters»."),
     )
+    in_edition = models.CharField(
+        _("in the edition"), max_length=3, choices=InEdition.choices, blank=True, default=InEdition.RULE,
+        db_default=InEdition.RULE,  # rows inserted in bulk by SQL take the rule too
+        help_text=_("Whether the cycle's edition shows this row; by the rule unless chosen."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -98,6 +113,9 @@ class Evidence(LockedCycleMixin, Audited):
             ),
             precision_constraint("occurred_on", "precision", "evidence_date_precision"),
             models.CheckConstraint(
+                condition=Q(in_edition__in=choice_values(InEdition)), name="evidence_in_edition_valid"
+            ),
+            models.CheckConstraint(
                 condition=~Q(summary="", summary_ru=""),
                 name="evidence_has_a_summary",
                 violation_error_message=_("Give the summary in Russian, in English or both."),
@@ -117,7 +135,7 @@ class Evidence(LockedCycleMixin, Audited):
     def date_display(self):
         return format_date(self.occurred_on, self.precision)
 
-    LOCKED_FIELDS = ("cycle_id", "occurred_on", "precision", "kind", "summary", "summary_ru", "source_id", "locator", "attribution", "attribution_ru", "reference", "project_id")
+    LOCKED_FIELDS = ("cycle_id", "occurred_on", "precision", "kind", "summary", "summary_ru", "source_id", "locator", "attribution", "attribution_ru", "reference", "project_id", "in_edition")
 
     @property
     def summary_text(self):
