@@ -183,3 +183,23 @@ def test_one_news_item_recorded_for_several_projects_is_said_once(record, region
         add_evidence(project, cycles[2], K.RESULT, datetime.date(2026, 2, 1), summary="Two plants opened.", summary_ru="Открыты два завода.")
     row = row_of(content.build(record, "ru"), "Амурская область")
     assert [line.text for line in row.current].count("Открыты два завода.") == 1
+
+
+def test_edition_choices_and_commentary_come_from_spreadsheets_too(record, region):
+    from tracker.spreadsheets.importer import import_datasets, read_dataset
+
+    plant = Evidence.objects.get(summary="A plant opened.")
+    plant.reference = "AMU-003-E1"
+    plant.save()
+    evidence = "reference,in_edition\nAMU-003-E1,не в выпуске\n"
+    ratings = "region,cycle,score,commentary_ru\nRU-AMU,III,7,Новый комментарий.\n"
+    report = import_datasets([
+        ("evidence", read_dataset(evidence.encode(), "evidence.csv")),
+        ("ratings", read_dataset(ratings.encode(), "ratings.csv")),
+    ])
+    assert not report.problems, report.problems
+    row = row_of(content.build(record, "ru"), "Амурская область")
+    assert row.commentary == "Новый комментарий." and "Открыт завод." not in [line.text for line in row.current]
+    bad = import_datasets([("evidence", read_dataset(b"reference,in_edition\nAMU-003-E1,maybe\n", "evidence.csv"))])
+    (problem,) = bad.problems
+    assert problem.row == 2 and "maybe" in problem.message

@@ -343,4 +343,16 @@ def region_list(request):
     ).order_by("name_ru")
     scores = {r.region_id: r.score for r in Rating.objects.filter(cycle=cycle)}
     rows = [(region, scores.get(region.pk)) for region in regions]
-    return render(request, "tracker/region_list.html", {"rows": rows, "cycle": cycle})
+    order = request.GET.get("sort", "region")
+    keys = {
+        "region": lambda row: row[0].name,
+        "iso": lambda row: row[0].iso_code,
+        "score": lambda row: (row[1] or 0, row[0].name),
+        "projects": lambda row: (row[0].project_count, row[0].name),
+    }
+    if order.lstrip("-") not in keys:
+        order = "region"
+    rows.sort(key=keys[order.lstrip("-")], reverse=order.startswith("-"))
+    if order.lstrip("-") == "score":  # regions without a score last, whichever the direction
+        rows.sort(key=lambda row: row[1] is None)
+    return render(request, "tracker/region_list.html", {"rows": rows, "cycle": cycle, "sort": order})

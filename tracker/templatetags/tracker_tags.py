@@ -24,6 +24,39 @@ def query_with(request, **changes):
 
 
 @register.simple_tag
+def sort_header(request, current, key, label, first="-"):
+    """A sortable column's header cell: a link sorting by `key` (descending first when
+    `first` is "-"), flipping the direction when the list is already sorted by it; the
+    active column carries `aria-sort` and a visible arrow. Works without JavaScript."""
+    current = current or ""
+    active = current.lstrip("-") == key
+    descending = current.startswith("-")
+    if active:
+        target = key if descending else f"-{key}"
+    else:
+        target = f"-{key}" if first == "-" else key
+    query = query_with(request, sort=target)
+    if not active:
+        return format_html('<th scope="col"><a href="?{}">{}</a></th>', query, label)
+    return format_html(
+        '<th scope="col" aria-sort="{}"><a href="?{}">{} <span class="sort-arrow" aria-hidden="true">{}</span></a></th>',
+        "descending" if descending else "ascending", query, label, "▼" if descending else "▲",
+    )
+
+
+@register.filter
+def signed(number):
+    """+2, −3 (a real minus sign), 0."""
+    if number is None:
+        return "—"
+    if number > 0:
+        return f"+{number}"
+    if number < 0:
+        return f"\u2212{-number}"
+    return "0"
+
+
+@register.simple_tag
 def status_badge(status):
     """A status as a coloured label (a tag, not an include: it is drawn once per table row)."""
     if not status:

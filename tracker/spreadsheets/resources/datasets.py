@@ -9,6 +9,7 @@ from audit.context import current_user
 from ratings.locks import lock_message
 from ratings.models import Cycle, Rating, Region
 from tracker.models import DatePrecision, Evidence, Organization, Participation, Project, Source, StatusChange
+from tracker.models.evidence import InEdition
 from tracker.status import history
 
 from ..widgets import (
@@ -106,13 +107,15 @@ class RatingResource(TrackerResource):
     tier = column("tier", readonly=True)
     public_note_ru = text("public_note_ru")
     public_note_en = text("public_note_en")
+    commentary_ru = text("commentary_ru")
+    commentary_en = text("commentary_en")
     note = text("note")
 
     class Meta:
         model = Rating
         name = "ratings"
         import_id_fields = ["region", "cycle"]
-        fields = ["region", "cycle", "score", "tier", "public_note_ru", "public_note_en", "note"]
+        fields = ["region", "cycle", "score", "tier", "public_note_ru", "public_note_en", "commentary_ru", "commentary_en", "note"]
         skip_unchanged = True
         report_skipped = True
 
@@ -271,6 +274,7 @@ class EvidenceResource(TrackerResource):
     locator = text("locator")
     attribution = text("attribution")
     attribution_ru = text("attribution_ru")
+    in_edition = choice("in_edition", InEdition)
 
     class Meta:
         model = Evidence
@@ -278,7 +282,7 @@ class EvidenceResource(TrackerResource):
         import_id_fields = ["reference"]
         fields = [
             "reference", "project", "cycle", "date", "date_precision", "kind", "summary", "summary_ru",
-            "source", "locator", "attribution", "attribution_ru",
+            "source", "locator", "attribution", "attribution_ru", "in_edition",
         ]
         skip_unchanged = True
         report_skipped = True
