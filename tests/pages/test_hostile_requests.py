@@ -48,6 +48,8 @@ def public_urls(world, region):
         world["bridge"].get_absolute_url(),
         world["partner"].get_absolute_url(),
         reverse("tracker:release_list"),
+        reverse("tracker:organization_list"),
+        reverse("tracker:about"),
     ]
 
 

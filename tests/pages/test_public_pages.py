@@ -49,6 +49,9 @@ def pages(world, region):
         region.get_absolute_url(),
         world["bridge"].get_absolute_url(),
         world["heihe"].get_absolute_url(),
+        reverse("tracker:organization_list"),
+        reverse("tracker:organization_list") + "?q=heihe&sort=name",
+        reverse("tracker:about"),
     ]
 
 

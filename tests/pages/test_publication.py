@@ -129,6 +129,7 @@ def public_urls(world):
         world["plant"].get_absolute_url(),
         world["quarry"].get_absolute_url(),
         world["heihe"].get_absolute_url(),
+        reverse("tracker:organization_list"),
     ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import releases, views
+from . import about, releases, views
 
 app_name = "tracker"
 
@@ -14,7 +14,9 @@ urlpatterns = [
     path("unresolved/", views.unresolved, name="unresolved"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
+    path("organizations/", about.organization_list, name="organization_list"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("about/", about.about, name="about"),
     path("releases/", releases.release_list, name="release_list"),
     path("releases/<str:numeral>/", releases.release_detail, name="release_detail"),
     path("releases/<str:numeral>/files/<str:name>", releases.release_file, name="release_file"),
