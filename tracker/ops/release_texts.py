@@ -73,29 +73,9 @@ def data_dictionary(tables):
     return "\n".join(lines)
 
 
-def citation(release):
-    cycle = release.cycle
-    released = release.created_at.date()
-    year = (cycle.published_on or released).year
-    ru_date = f"{cycle.published_on:%d.%m.%Y}" if cycle.published_on else "дата публикации не указана"
-    en_date = f"{cycle.published_on:%Y-%m-%d}" if cycle.published_on else "publication date not given"
-    return {
-        "ru": f"Трекер исполнения проектов регионов России с Китаем. Выпуск {cycle.numeral} "
-              f"(цикл {cycle.numeral}), опубликован: {ru_date}; файлы выпуска от {released:%d.%m.%Y}.",
-        "en": f"Follow-up tracker of Russian regions' projects with China. Release {cycle.numeral} "
-              f"(cycle {cycle.numeral}), published: {en_date}; release files of {released:%Y-%m-%d}.",
-        "bibtex": (
-            f"@misc{{followup_tracker_{cycle.numeral.lower()},\n"
-            f"  title = {{Follow-up tracker, release {cycle.numeral}}},\n"
-            f"  year = {{{year}}},\n"
-            f"  note = {{Cycle {cycle.numeral}, {en_date}; release files of {released:%Y-%m-%d}}}\n}}"
-        ),
-    }
-
-
 def readme(release):
     cycle, counts = release.cycle, release.counts
-    cite = citation(release)
+    cite = release.citation()
     statuses = counts.get("statuses", {})
     lines = [
         f"# Выпуск {cycle.numeral} / Release {cycle.numeral}",

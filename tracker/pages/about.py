@@ -8,7 +8,6 @@ from django.shortcuts import render
 from ratings.models import Cycle
 from tracker.models import Organization, Release
 from tracker.models.countries import used_country_choices
-from tracker.ops.release_texts import citation
 
 from .audience import audience_of
 from .views import page_of, public_page
@@ -22,7 +21,7 @@ def about(request):
     release = Release.objects.filter(cycle__is_published=True).select_related("cycle").order_by("-cycle__number").first()
     context = {
         "release": release,
-        "cite": citation(release) if release else None,
+        "cite": release.citation() if release else None,
         "cycles": Cycle.objects.filter(is_published=True).order_by("number"),
         "drop_after": settings.TRACKER_DROP_AFTER_YEARS,
         "stall_after": settings.TRACKER_STALL_AFTER_SILENT_CYCLES,

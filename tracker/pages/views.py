@@ -22,7 +22,7 @@ from tracker.spreadsheets.reports import public_projects_dataset, unresolved_dat
 from tracker.status.marks import attach_marks
 from tracker.status.unresolved import attach_follow_up, status_projects
 
-from . import charts, limits, stats
+from . import charts, downloads, limits, stats
 from .audience import PUBLIC_VIEW, audience_of
 from .cache import cached_page
 from .filters import ProjectFilter
@@ -111,12 +111,14 @@ def export_response(request, rows, build, extension, name):
     if count > settings.TRACKER_PUBLIC_EXPORT_MAX_ROWS:
         return limits.too_many_rows(request, count)
     dataset = build()
+    if downloads.wants_labels(request):
+        dataset = downloads.in_words(dataset)
     file_format = BY_EXTENSION[extension]()
     if extension == "csv":
         response = StreamingHttpResponse(csv_chunks(dataset.headers, dataset), content_type=file_format.content_type)
     else:
         response = HttpResponse(file_format.export_data(dataset), content_type=file_format.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    response["Content-Disposition"] = downloads.content_disposition(downloads.file_name(request, name, extension))
     return response
 
 

@@ -14,6 +14,7 @@ characters that XML 1.0 cannot hold are dropped.
 """
 
 import datetime
+import itertools
 import math
 import re
 import zipfile
@@ -110,13 +111,36 @@ _STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
-# The header row stays in view while scrolling.
+# The header row stays in view while scrolling; columns are as wide as their header and
+# the first rows need (WIDTH_SAMPLE rows, WIDTH_MAX characters at most).
 _SHEET_HEAD = (
     _XML_HEAD + f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
     '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
     '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-    "<sheetData>"
 )
+WIDTH_SAMPLE, WIDTH_MIN, WIDTH_MAX = 200, 6, 60
+
+
+def _width(value):
+    if value is None:
+        return 0
+    if isinstance(value, datetime.date):
+        return 19 if isinstance(value, datetime.datetime) else 10
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _columns(headers, sample):
+    """`<cols>`: each column as wide as its header and its widest cell among `sample`."""
+    count = max([len(headers), *(len(row) for row in sample)])
+    widths = [_width(h) for h in headers] + [0] * (count - len(headers))
+    for row in sample:
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], _width(value))
+    cols = "".join(
+        f'<col min="{n}" max="{n}" width="{min(WIDTH_MAX, max(WIDTH_MIN, w + 2))}" customWidth="1"/>'
+        for n, w in enumerate(widths, 1)
+    )
+    return f"<cols>{cols}</cols>" if cols else ""
 _SHEET_TAIL = "</sheetData></worksheet>"
 
 
@@ -179,9 +203,12 @@ def write_xlsx(headers, rows, file, title="data"):
         archive.writestr("xl/workbook.xml", workbook)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         archive.writestr("xl/styles.xml", _STYLES)
-        with _open_member(archive, "xl/worksheets/sheet1.xml", _cell_estimate(headers, rows)) as sheet:
-            sheet.write(_SHEET_HEAD.encode("utf-8"))
-            for chunk in _batched(_xlsx_rows(headers, rows)):
+        estimate = _cell_estimate(headers, rows)
+        rows = iter(rows)
+        sample = [list(row) for row in itertools.islice(rows, WIDTH_SAMPLE)]
+        with _open_member(archive, "xl/worksheets/sheet1.xml", estimate) as sheet:
+            sheet.write((_SHEET_HEAD + _columns(headers, sample) + "<sheetData>").encode("utf-8"))
+            for chunk in _batched(_xlsx_rows(headers, itertools.chain(sample, rows))):
                 sheet.write(chunk)
             sheet.write(_SHEET_TAIL.encode("utf-8"))
 
