@@ -22,4 +22,4 @@ def test_a_server_error_says_so_in_the_readers_language(language, text):
     with translation.override(language):
         page = server_error(RequestFactory().get("/"))
     html = page.content.decode()
-    assert page.status_code == 500 and text in html and "tracker/site" in html and f'<html lang="{language}"' in html
+    assert page.status_code == 500 and text in html and 'class="site-header"' in html and f'<html lang="{language}"' in html
