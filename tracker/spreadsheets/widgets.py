@@ -178,7 +178,18 @@ class CountryWidget(ChoiceWidget):
     """A country by its ISO code (CN, cn) or its name in Russian or English («Китай», China)."""
 
     def __init__(self, **kwargs):
-        super().__init__([Country(code) for code, _name in country_choices()], **kwargs)
+        super().__init__(None, **kwargs)
+
+    @property
+    def choices(self):
+        """Read when a file is read, not when the resource is defined at start-up."""
+        if self._countries is None:
+            self._countries = [Country(code) for code, _name in country_choices()]
+        return self._countries
+
+    @choices.setter
+    def choices(self, value):
+        self._countries = value
 
     def clean(self, value, row=None, **kwargs):
         try:

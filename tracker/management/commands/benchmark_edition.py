@@ -18,6 +18,7 @@ from tracker.edition import WRITERS, content
 from tracker.models import Evidence
 from tracker.ops import synthetic
 
+from .benchmark import Rollback
 from .benchmark_import import peak_memory_mb
 
 
@@ -28,10 +29,6 @@ def resident_mb():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
-
-
-class Rollback(Exception):
-    pass
 
 
 class Command(BaseCommand):
