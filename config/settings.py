@@ -156,6 +156,11 @@ INSTALLED_APPS = [
     "audit",
     "ratings",
     "tracker",
+    # The JSON API (tracker/api/). Django REST framework itself is not listed: its templates
+    # and static files serve only its browsable pages, which the API does not use, and its
+    # catalogue would reword Django's own Russian form messages on every page.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from STATIC_ROOT like the rest
 ]
 
 MIDDLEWARE = [
@@ -358,6 +363,50 @@ TRACKER_ADMIN_EXPORT_MAX_ROWS = env_int("TRACKER_ADMIN_EXPORT_MAX_ROWS", 50000, 
 # process of the machine; a page served from the cache needs no slot. 0 turns the limit off.
 TRACKER_RENDERS_PER_CLIENT = env_int("TRACKER_RENDERS_PER_CLIENT", 1, minimum=0)
 TRACKER_RENDER_SLOT_DIR = env_str("TRACKER_RENDER_SLOT_DIR", "")
+
+# The read-only JSON API at /api/v1/ (README "API"): the published record only, under the
+# researchers' limits above, with requests per minute and client capped (429 past them,
+# counted in the default cache): anonymous clients by address, signed-in users by account.
+TRACKER_API_ANON_PER_MINUTE = env_int("TRACKER_API_ANON_PER_MINUTE", 60, minimum=1)
+TRACKER_API_USER_PER_MINUTE = env_int("TRACKER_API_USER_PER_MINUTE", 600, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Sessions only (an editor's or researcher's login); no password is ever checked by the API.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.access.ReadersOnly"],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttling.AnonThrottle", "tracker.api.throttling.UserThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.base.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Follow-up tracker API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["tracker.api.access.ReadersOnly"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "tracker.models.projects.ProjectStatus",
+        "StatusBasisEnum": "tracker.models.projects.StatusBasis",
+        "SectorEnum": "tracker.models.projects.Sector",
+        "CurrencyEnum": "tracker.models.projects.Currency",
+        "ParticipationRoleEnum": "tracker.models.projects.ParticipationRole",
+        "DatePrecisionEnum": "tracker.models.common.DatePrecision",
+        "EvidenceKindEnum": "tracker.models.evidence.EvidenceKind",
+        "SourceKindEnum": "tracker.models.sources.SourceKind",
+        "SourceLanguageEnum": "tracker.models.sources.SourceLanguage",
+        "OrganizationKindEnum": "tracker.models.organizations.OrganizationKind",
+        "FederalDistrictEnum": "ratings.models.FederalDistrict",
+        "RatingTierEnum": "ratings.models.Rating.Tier",
+    },
+    # The description (in the reader's language, with the rates in force) and the enums.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "tracker.api.schema.describe"],
+}
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "tracker.spreadsheets.uploads.PreviewStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("tracker.api.urls", namespace="api")),
     path("", include("tracker.pages.urls")),
 ]
 

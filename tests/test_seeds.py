@@ -185,7 +185,7 @@ def test_no_public_page_shows_an_editors_note(seeded, client):
         notes |= {n.strip() for n in model.objects.exclude(note="").values_list("note", flat=True)}
     notes = {n for n in notes if len(n) >= 40}  # shorter ones are quotes a public text may share
     assert notes
-    pages = ["/", "/projects/", "/unresolved/", "/regions/"]
+    pages = ["/", "/projects/", "/unresolved/", "/regions/", "/map/"]
     pages += [r.get_absolute_url() for r in Region.objects.all()]
     pages += [f"/projects/{ref}/" for ref in Project.objects.values_list("reference", flat=True)]
     pages += [o.get_absolute_url() for o in Organization.objects.all()[:60]]

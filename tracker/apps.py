@@ -9,9 +9,10 @@ class TrackerConfig(AppConfig):
 
     def ready(self):
         from .ops import security  # noqa: F401 (a login success forgets its account's failures)
-        from .ops.sqlite import install_unicode_like
+        from .ops.sqlite import install_search_words, install_unicode_like
         from .pages import cache
 
         cache.connect()
 
         connection_created.connect(install_unicode_like, dispatch_uid="tracker_unicode_like")
+        connection_created.connect(install_search_words, dispatch_uid="tracker_search_words")

@@ -109,7 +109,7 @@ def record_strings():
     """Every text the record holds (names, titles, references, notes…), longest first."""
     texts = set()
     for model in apps.get_models():
-        if model._meta.app_label not in ("tracker", "ratings", "audit", "auth"):
+        if model._meta.app_label not in ("tracker", "ratings", "audit", "auth") or not model._meta.managed:
             continue
         fields = [f.attname for f in model._meta.concrete_fields
                   if isinstance(f, (models.CharField, models.TextField)) and not f.choices]

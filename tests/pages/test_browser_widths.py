@@ -30,7 +30,7 @@ def record(cycles, region):
 
 
 PATHS = ["/", "/?cycle=II", "/projects/", "/unresolved/", "/regions/", "/regions/amur/", "/projects/AMU-901/",
-         "/organizations/", "/about/", "/releases/", "/releases/III/"]
+         "/organizations/", "/about/", "/releases/", "/releases/III/", "/map/", "/map/?measure=change"]
 
 
 @pytest.mark.parametrize("width", [390, 1366])

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 PARAMETERS = [
     "cycle", "q", "region", "federal_district", "sector", "status", "as_of", "basis", "disputed",
     "first_cycle", "partner", "partner_country", "amount_min", "amount_max", "announced_from",
-    "announced_to", "evidence_in", "ordering", "page", "sort", "export",
+    "announced_to", "evidence_in", "ordering", "page", "sort", "export", "measure",
 ]
 
 HOSTILE = [
@@ -44,6 +44,7 @@ def public_urls(world, region):
         reverse("tracker:project_list"),
         reverse("tracker:unresolved"),
         reverse("tracker:region_list"),
+        reverse("tracker:region_map"),
         region.get_absolute_url(),
         world["bridge"].get_absolute_url(),
         world["partner"].get_absolute_url(),

@@ -281,6 +281,7 @@ def public_pages(world, region):
         reverse("tracker:project_list"),
         reverse("tracker:unresolved"),
         reverse("tracker:region_list"),
+        reverse("tracker:region_map"),
         region.get_absolute_url(),
         world["partner"].get_absolute_url(),
         *(world[key].get_absolute_url() for key in ("disputed", "silent", "english_only")),

@@ -46,6 +46,8 @@ def pages(world, region):
         reverse("tracker:unresolved"),
         reverse("tracker:unresolved") + f"?region={region.slug}&page=2",
         reverse("tracker:region_list"),
+        reverse("tracker:region_map"),
+        reverse("tracker:region_map") + "?measure=unresolved&cycle=II",
         region.get_absolute_url(),
         world["bridge"].get_absolute_url(),
         world["heihe"].get_absolute_url(),

@@ -122,6 +122,10 @@ def public_urls(world):
         unresolved + "?cycle=III",
         unresolved + "?q=Quokkafield",
         reverse("tracker:region_list"),
+        reverse("tracker:region_map"),
+        reverse("tracker:region_map") + "?measure=change",
+        reverse("tracker:region_map") + "?measure=follow_through&cycle=III",
+        reverse("tracker:region_map") + "?measure=unresolved",
         region.get_absolute_url(),
         primorye.get_absolute_url(),
         world["bridge"].get_absolute_url(),
@@ -141,6 +145,8 @@ DRAFT_ONLY_URLS = [
     "/unresolved/?cycle=IV",
     "/regions/?cycle=IV",
     "/regions/amur/?cycle=IV",
+    "/map/?cycle=IV",
+    "/map/?cycle=IV&measure=change",
     "/projects/AMU-140/",
 ]
 

@@ -25,6 +25,7 @@ from tracker.ops.releases import open_cycle
 
 from . import progress
 from .forms import short_amount
+from .search import ProjectSearch
 from .worklist import WORKLIST_ORDER, ReviewForm, editorial_source, mark_no_news, record_review, to_review, worklist
 
 STATUS_LABELS = dict(Project.Status.choices)
@@ -115,7 +116,7 @@ class AmountFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ProjectSearch, admin.ModelAdmin):
     """The worklist of the open cycle. Whoever may change projects may work it."""
 
     change_list_template = "admin/tracker/followup/change_list.html"
@@ -125,7 +126,6 @@ class FollowUpAdmin(admin.ModelAdmin):
         ReviewStateFilter, ("region", admin.RelatedOnlyFieldListFilter), "region__federal_district", "sector",
         SuggestedStatusFilter, AgeFilter, AmountFilter,
     ]
-    search_fields = ["reference", "title_ru", "title_en", "participants__name", "participants__name_en"]
     list_per_page = 50
     list_max_show_all = 500
     actions = ["no_news"]

@@ -20,6 +20,7 @@ from tracker.status import history
 
 from .forms import AmountField, EvidenceForm, StatusChangeForm
 from .locks import LockedCycleFormSet
+from .search import ProjectSearch
 
 
 class PartnerCountryFilter(admin.SimpleListFilter):
@@ -145,7 +146,7 @@ class ProjectForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(SpreadsheetAdmin):
+class ProjectAdmin(ProjectSearch, SpreadsheetAdmin):
     form = ProjectForm
     resource_classes = [ProjectResource]
     import_export_change_list_template = "admin/tracker/project/change_list_worklist.html"
@@ -160,14 +161,6 @@ class ProjectAdmin(SpreadsheetAdmin):
         PartnerCountryFilter,
     ]
     list_select_related = ["region", "first_cycle"]
-    search_fields = [
-        "reference",
-        "title_ru",
-        "title_en",
-        "location",
-        "participants__name",
-        "participants__name_en",
-    ]
     autocomplete_fields = ["region"]
     readonly_fields = ["status", "created_at", "updated_at"]
     fieldsets = [

@@ -1,5 +1,5 @@
 """Full-text search reads both evidence summaries (Russian and English): the GIN index of
-0009 is rebuilt over the same expression tracker/pages/search.py builds."""
+0009 is rebuilt over the same expression tracker/models/search.py builds."""
 
 from django.db import migrations
 

@@ -6,6 +6,7 @@ from .evidence import Evidence
 from .organizations import Organization
 from .projects import FollowUp, Participation, Project
 from .releases import ChecksumMismatch, Release
+from .search import SearchRow
 from .sources import Source
 from .status_changes import StatusChange
 
@@ -19,6 +20,7 @@ __all__ = [
     "Participation",
     "Project",
     "Release",
+    "SearchRow",
     "ChecksumMismatch",
     "Source",
     "StatusChange",

@@ -55,8 +55,8 @@ def fingerprint(using="default"):
         [*apps.get_app_config("ratings").get_models(), *apps.get_app_config("tracker").get_models()],
         key=lambda m: m._meta.label,
     ):
-        if model._meta.model_name == "dataversion":
-            continue  # a cache counter, raised by the restore itself
+        if model._meta.model_name == "dataversion" or not model._meta.managed:
+            continue  # a cache counter, raised by the restore itself; the search index
         fields = [f.attname for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
         rows = model.objects.using(using).order_by("pk").values_list(*fields)
         count = 0

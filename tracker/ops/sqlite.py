@@ -7,6 +7,8 @@ contains/icontains/startswith lookups (admin search included) then fold Cyrillic
 import functools
 import re
 
+from tracker.models import search, words
+
 
 @functools.lru_cache(maxsize=512)
 def _like_pattern(pattern, escape):
@@ -38,3 +40,9 @@ def install_unicode_like(sender, connection, **kwargs):
         raw = connection.connection
         raw.create_function("like", 2, unicode_like, deterministic=True)
         raw.create_function("like", 3, unicode_like, deterministic=True)
+
+
+def install_search_words(sender, connection, **kwargs):
+    """The function the search index's triggers call to turn text into keys (tracker/models/search.py)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(search.FUNCTION, -1, words.index_text, deterministic=True)

@@ -22,6 +22,7 @@ from ratings.models import Cycle, Rating, Region
 from ratings.numerals import to_roman
 
 from tracker.models import Evidence, Organization, Participation, Project, Source, StatusChange
+from tracker.models import search
 from tracker.models.data_version import bump
 from tracker.spreadsheets.importer import import_datasets, read_dataset
 from tracker.status import history as status_history
@@ -189,7 +190,8 @@ def generate(projects, *, seed=1, evidence_per_project=10, progress=None):
         statuses[status] += 1
         if progress and (index + 1) % 10_000 == 0:
             progress(index + 1)
-    _write(batch)
+    with search.deferred():
+        _write(batch)
     counts.projects, counts.evidence = len(batch.projects), len(batch.evidence)
     counts.status_changes, counts.participations = len(batch.changes), len(batch.participations)
     counts.statuses = statuses
@@ -320,7 +322,7 @@ def _add_project(world, batch, region, reference, evidence_per_project):
     path, basis_path = paths.paths(first + 1, recorded, world.length)
     status = paths.current_status(path)
     batch.projects.append((
-        batch.project_id, reference, f"Синтетический проект {reference}", f"Synthetic project {reference}",
+        batch.project_id, reference, *_title(batch.project_id, reference),
         region.pk, "", SECTORS[rng.randrange(len(SECTORS))], announced, "day" if announced else "",
         amount, CURRENCIES[rng.randrange(3)] if amount is not None else "", world.cycles[first].pk, first + 1,
         status, path, basis_path, "", "", "", world.stamp, world.stamp, 1,
@@ -330,6 +332,36 @@ def _add_project(world, batch, region, reference, evidence_per_project):
     )
     batch.project_id += 1
     return status
+
+
+#: What synthetic projects are, so that a search finds some of them and not others.
+TITLES = [
+    ("Завод по переработке древесины", "Wood processing plant"),
+    ("Мост через реку", "River bridge"),
+    ("Логистический терминал", "Logistics terminal"),
+    ("Тепличный комплекс", "Greenhouse complex"),
+    ("Завод по переработке сои", "Soybean processing plant"),
+    ("Горно-обогатительный комбинат", "Mining and processing plant"),
+    ("Торгово-выставочный центр", "Trade and exhibition centre"),
+    ("Газохимический комплекс", "Gas chemical complex"),
+    ("Зерновой терминал", "Grain terminal"),
+    ("Автосборочное производство", "Car assembly plant"),
+    ("Туристический кластер", "Tourist cluster"),
+    ("Канатная дорога", "Cable car"),
+    ("Индустриальный парк", "Industrial park"),
+    ("Животноводческий комплекс", "Livestock complex"),
+    ("Солнечная электростанция", "Solar power plant"),
+    ("Склад временного хранения", "Bonded warehouse"),
+    ("Целлюлозный комбинат", "Pulp mill"),
+    ("Морской порт", "Seaport"),
+    ("Железнодорожный пункт пропуска", "Railway border crossing"),
+    ("Центр обработки данных", "Data centre"),
+]
+
+
+def _title(number, reference):
+    russian, english = TITLES[number % len(TITLES)]
+    return f"{russian} {reference}", f"{english} {reference}"
 
 
 def _write(batch):

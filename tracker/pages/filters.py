@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from ratings.models import Cycle, Region
 
 from tracker.models import Evidence, Organization, Participation, Project, StatusChange
+from tracker.models.search import matching
 from tracker.models.countries import used_country_choices
 from tracker.status.marks import contradicted, with_basis
 
 from . import limits
 from .audience import audience_of
 from .forms_html import QuickRenderer
-from .search import search_projects
+
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -127,11 +128,18 @@ class ProjectFilter(django_filters.FilterSet):
         return self.qs
 
     @property
+    def search_text(self):
+        """The search's words when there is a valid search, else ""."""
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        return (self.form.cleaned_data.get("q") or "").strip()
+
+    @property
     def up_to(self):
         return self.audience.up_to if self.audience is not None else None
 
     def filter_search(self, queryset, name, value):
-        return search_projects(queryset, value, up_to=self.up_to)
+        return matching(queryset, value, up_to=self.up_to)
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # read by filter_status

@@ -1,54 +1,38 @@
-"""Search over titles, evidence summaries and partner names, in Russian and English.
+"""What the projects list shows of a search: the matched words marked, and for a project
+found by its evidence, the summary that matched (the index itself: tracker/models/search.py)."""
 
-PostgreSQL: full-text search with the `russian` configuration (Russian words are
-stemmed; Latin-script words go through the English stemmer), backed by GIN indexes
-(migration tracker 0009). SQLite: substring matching that folds Cyrillic case too (see
-tracker/ops/sqlite.py), with every word required.
-"""
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from tracker.models import Evidence, words
 
-from tracker.models import Evidence, Participation
-
-CONFIG = "russian"
+#: Characters of a matched summary shown under the title.
+SNIPPET = 180
 
 
-def search_projects(queryset, text, up_to=None):
-    """`queryset` narrowed to projects matching `text`; evidence counts only up to cycle
-    `up_to` (None: all), so drafts are never found by the public."""
-    text = (text or "").strip()
-    if not text:
-        return queryset
-    seen = Evidence.objects.filter(cycle__number__lte=up_to) if up_to is not None else Evidence.objects.all()
-    if connection.vendor == "postgresql":
-        query = SearchQuery(text, config=CONFIG, search_type="websearch")
-        titles = SearchVector("title_ru", "title_en", "reference", config=CONFIG)
-        evidence = seen.annotate(document=SearchVector("summary_ru", "summary", config=CONFIG)).filter(
-            project=OuterRef("pk"), document=query
-        )
-        partners = Participation.objects.annotate(
-            document=SearchVector("organization__name", "organization__name_en", config=CONFIG)
-        ).filter(project=OuterRef("pk"), document=query)
-        return queryset.annotate(document=titles).filter(
-            Q(document=query) | Exists(evidence) | Exists(partners)
-        )
-    for word in text.split():
-        queryset = queryset.filter(
-            Q(reference__icontains=word)
-            | Q(title_ru__icontains=word)
-            | Q(title_en__icontains=word)
-            | Q(location__icontains=word)
-            | Exists(
-                seen.filter(project=OuterRef("pk")).filter(
-                    Q(summary_ru__icontains=word) | Q(summary__icontains=word)
-                )
-            )
-            | Exists(
-                Participation.objects.filter(project=OuterRef("pk")).filter(
-                    Q(organization__name__icontains=word) | Q(organization__name_en__icontains=word)
-                )
-            )
-        )
-    return queryset
+def attach_snippets(projects, query, up_to):
+    """Set `project.snippet` on each of `projects` whose title holds none of the search's
+    words: the first evidence summary (of the cycles up to `up_to`, in the reader's language
+    where there is one) that holds one of them, else None."""
+    wanted = words.key_set(query)
+    russian = (get_language() or "ru").startswith("ru")
+    pending = {}
+    for project in projects:
+        project.snippet = None
+        if not wanted & set(words.index_text(project.title).split()):
+            pending[project.pk] = project
+    if not pending:
+        return projects
+    rows = Evidence.objects.filter(project_id__in=pending).order_by("-cycle__number", "pk")
+    if up_to is not None:
+        rows = rows.filter(cycle__number__lte=up_to)
+    for project_id, summary_ru, summary in rows.values_list("project_id", "summary_ru", "summary"):
+        project = pending.get(project_id)
+        if project is None:
+            continue
+        for text in (summary_ru, summary) if russian else (summary, summary_ru):
+            if text and wanted & set(words.index_text(text).split()):
+                project.snippet = Truncator(text).chars(SNIPPET)
+                del pending[project_id]
+                break
+    return projects

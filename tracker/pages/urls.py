@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import about, releases, views
+from . import about, maps, releases, views
 
 app_name = "tracker"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("unresolved/", views.unresolved, name="unresolved"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
+    path("map/", maps.region_map, name="region_map"),
     path("organizations/", about.organization_list, name="organization_list"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
     path("about/", about.about, name="about"),

@@ -22,10 +22,11 @@ from tracker.spreadsheets.reports import public_projects_dataset, unresolved_dat
 from tracker.status.marks import attach_marks
 from tracker.status.unresolved import attach_follow_up, status_projects
 
-from . import charts, downloads, limits, stats
+from . import charts, downloads, limits, stats, tilemap
 from .audience import PUBLIC_VIEW, audience_of
 from .cache import cached_page
 from .filters import ProjectFilter
+from .search import attach_snippets
 
 PAGE_SIZE = 50
 #: Projects listed per status (and unresolved) on a region's page; the rest are a link away.
@@ -190,6 +191,7 @@ def overview(request):
         "transitions": stats.transitions(cycle, counted=counted),
         "statuses": Project.Status,
         "scatter": charts.score_scatter(scatter, _("Score against follow-through rate, by region")),
+        "tile_map": tilemap.tile_map(cycle, tilemap.DEFAULT_MEASURE, audience),
     }
     return render(request, "tracker/overview.html", context)
 
@@ -205,9 +207,16 @@ def project_list(request):
         return export_response(
             request, rows, lambda: public_projects_dataset(rows, audience.up_to), extension, "projects"
         )
-    page = page_of(request, projects.order_by(*(projects.query.order_by or ["reference"])))
+    query = filters.search_text
+    ranked = "search_rank" in projects.query.annotations
+    order = projects.query.order_by or (["search_rank", "reference"] if ranked else ["reference"])
+    page = page_of(request, projects.order_by(*order))
     page.object_list = attach_marks(page.object_list, audience.up_to, audience.up_to)
-    context = {"filters": filters, "page": page, "count": page.paginator.count, "export_formats": EXPORT_FORMATS}
+    if query:
+        attach_snippets(page.object_list, query, audience.up_to)
+    context = {
+        "filters": filters, "page": page, "count": page.paginator.count, "export_formats": EXPORT_FORMATS, "query": query,
+    }
     return render(request, "tracker/project_list.html", context)
 
 

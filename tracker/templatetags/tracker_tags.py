@@ -7,6 +7,7 @@ from django.utils.translation import get_language, gettext
 
 from ratings.languages import ReaderText
 from tracker.models.common import is_web_url
+from tracker.models.words import highlight as mark_words
 
 register = template.Library()
 
@@ -107,6 +108,20 @@ def in_language(text, words=None):
         label = gettext("in English") if text.language == "en" else gettext("in Russian")
         return format_html('<span lang="{}">{}</span> <small class="fallback">({})</small>', text.language, text, label)
     return format_html('<span lang="{}">{}</span>', getattr(text, "language", "ru"), text)
+
+
+@register.filter
+def highlight(text, query):
+    """`text` (a ReaderText or a string) with the words of the search `query` in <mark>."""
+    if not query:
+        return in_language(text)
+    marked = mark_words(text, query)
+    if getattr(text, "language", None) is None:
+        return marked
+    if getattr(text, "fallback", False):
+        label = gettext("in English") if text.language == "en" else gettext("in Russian")
+        return format_html('<span lang="{}">{}</span> <small class="fallback">({})</small>', text.language, marked, label)
+    return format_html('<span lang="{}">{}</span>', text.language, marked)
 
 
 def _cut(text, words):

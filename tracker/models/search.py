@@ -1,0 +1,283 @@
+"""The SQLite search index: an FTS5 table of the keys of words (lemmas and stems:
+tracker/models/words.py), two rows per project — as the public reads it (evidence of the
+published cycles only) and as editors do (every cycle) — in three weighted columns:
+titles (reference, titles, location), partners (their names in both languages) and
+evidence (both summaries).
+
+Triggers on the projects, evidence, participation, organisation and cycle tables keep it
+in step on every write, whichever door it comes through (admin, imports and their bulk
+path, commands, raw SQL); the function that turns text into keys, which they call, is installed on each SQLite
+connection (tracker/ops/sqlite.py). PostgreSQL needs none of this: its GIN indexes over
+`to_tsvector('russian', …)` (migrations 0009, 0019, 0027) are kept by the database.
+"""
+
+import contextlib
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models import Case, F, Q, Value, When
+
+from . import words
+
+FUNCTION = "tracker_search_keys"
+#: bm25 weights of the columns: a word in a title counts most, then a partner's name.
+WEIGHTS = (10.0, 5.0, 1.0)
+#: The two tables, both with a project's id as rowid: as the public reads the record, and
+#: as editors do.
+PUBLIC, ALL = "tracker_search_public", "tracker_search"
+TABLES = (PUBLIC, ALL)
+
+#: The highest cycle number n such that cycles 1…n are all published.
+PUBLISHED = (
+    "coalesce((SELECT min(number) - 1 FROM ratings_cycle WHERE NOT is_published),"
+    " (SELECT max(number) FROM ratings_cycle), 0)"
+)
+
+
+def refresh_sql(ids):
+    """Statements that rewrite the index rows of the projects whose ids `ids` (an SQL
+    expression: one id, or a subquery of `value`s) selects."""
+    statements = []
+    for table in TABLES:
+        published = f" AND c.number <= {PUBLISHED}" if table == PUBLIC else ""
+        statements += [
+            f"DELETE FROM {table} WHERE rowid IN ({ids_subquery(ids)});",
+            f"""INSERT INTO {table} (rowid, titles, partners, evidence)
+SELECT p.id, {FUNCTION}(p.reference, p.title_ru, p.title_en, p.location),
+    (SELECT {FUNCTION}(group_concat(o.name || ' ' || coalesce(o.name_en, ''), ' '))
+     FROM tracker_participation pa JOIN tracker_organization o ON o.id = pa.organization_id
+     WHERE pa.project_id = p.id),
+    (SELECT {FUNCTION}(group_concat(coalesce(e.summary_ru, '') || ' ' || coalesce(e.summary, ''), ' '))
+     FROM tracker_evidence e JOIN ratings_cycle c ON c.id = e.cycle_id
+     WHERE e.project_id = p.id{published})
+FROM tracker_project p WHERE p.id IN ({ids_subquery(ids)});""",
+        ]
+    return statements
+
+
+def ids_subquery(ids):
+    return f"SELECT value FROM ({ids})" if ids.lstrip().upper().startswith("SELECT") else ids
+
+
+def _trigger(name, event, table, ids, when=""):
+    body = " ".join(refresh_sql(ids))
+    when = f" WHEN {when}" if when else ""
+    return f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} BEGIN {body} END;"
+
+
+def _evidence_from(number):
+    """The projects with evidence in the cycles numbered `number` (an SQL expression) and up."""
+    return (
+        "SELECT DISTINCT project_id AS value FROM tracker_evidence"
+        f" WHERE cycle_id IN (SELECT id FROM ratings_cycle WHERE number >= {number})"
+    )
+
+
+TRIGGERS = {
+    "tracker_search_project_insert": ("INSERT", "tracker_project", "NEW.id", ""),
+    "tracker_search_project_update": (
+        "UPDATE OF reference, title_ru, title_en, location", "tracker_project", "NEW.id", ""
+    ),
+    "tracker_search_evidence_insert": ("INSERT", "tracker_evidence", "NEW.project_id", ""),
+    "tracker_search_evidence_update": (
+        "UPDATE OF summary, summary_ru, cycle_id, project_id",
+        "tracker_evidence",
+        "SELECT NEW.project_id AS value UNION SELECT OLD.project_id",
+        "",
+    ),
+    "tracker_search_evidence_delete": ("DELETE", "tracker_evidence", "OLD.project_id", ""),
+    "tracker_search_participation_insert": ("INSERT", "tracker_participation", "NEW.project_id", ""),
+    "tracker_search_participation_update": (
+        "UPDATE", "tracker_participation", "SELECT NEW.project_id AS value UNION SELECT OLD.project_id", ""
+    ),
+    "tracker_search_participation_delete": ("DELETE", "tracker_participation", "OLD.project_id", ""),
+    "tracker_search_organization_update": (
+        "UPDATE OF name, name_en",
+        "tracker_organization",
+        "SELECT project_id AS value FROM tracker_participation WHERE organization_id = NEW.id",
+        "",
+    ),
+    "tracker_search_cycle_insert": ("INSERT", "ratings_cycle", _evidence_from("NEW.number"), ""),
+    "tracker_search_cycle_update": (
+        "UPDATE OF is_published, number",
+        "ratings_cycle",
+        _evidence_from("min(NEW.number, OLD.number)"),
+        "OLD.is_published IS NOT NEW.is_published OR OLD.number IS NOT NEW.number",
+    ),
+    "tracker_search_cycle_delete": ("DELETE", "ratings_cycle", _evidence_from("OLD.number"), ""),
+}
+
+
+def forward_sql():
+    statements = []
+    for table in TABLES:
+        statements += [
+            f"CREATE VIRTUAL TABLE {table} USING fts5(titles, partners, evidence,"
+            " tokenize = 'unicode61 remove_diacritics 2');",
+            f"INSERT INTO {table} ({table}, rank) VALUES ('rank', 'bm25({', '.join(map(str, WEIGHTS))})');",
+        ]
+    return statements + trigger_sql()
+
+
+def trigger_sql():
+    deleted = " ".join(f"DELETE FROM {table} WHERE rowid = OLD.id;" for table in TABLES)
+    return [
+        f"CREATE TRIGGER tracker_search_project_delete AFTER DELETE ON tracker_project FOR EACH ROW BEGIN {deleted} END;",
+        *(_trigger(name, *spec) for name, spec in TRIGGERS.items()),
+    ]
+
+
+def _drop_triggers():
+    return [f"DROP TRIGGER IF EXISTS {name};" for name in ["tracker_search_project_delete", *TRIGGERS]]
+
+
+def backward_sql():
+    return [*_drop_triggers(), *(f"DROP TABLE IF EXISTS {table};" for table in TABLES)]
+
+
+@contextlib.contextmanager
+def deferred(using=DEFAULT_DB_ALIAS):
+    """For a bulk load: the writes inside skip the triggers' work row by row, and the whole
+    index is rebuilt on the way out, all in one transaction (SQLite; elsewhere nothing)."""
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        yield
+        return
+    with transaction.atomic(using=using):
+        with conn.cursor() as cursor:
+            for statement in _drop_triggers():
+                cursor.execute(statement)
+        yield
+        with conn.cursor() as cursor:
+            for statement in trigger_sql():
+                cursor.execute(statement)
+        rebuild(using)
+
+
+def rebuild(using=None):
+    """Rewrite every project's index rows (after a bulk load, or to repair an index);
+    SQLite only, a no-op elsewhere."""
+    conn = connections[using or DEFAULT_DB_ALIAS]
+    if conn.vendor != "sqlite":
+        return
+    with conn.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"DELETE FROM {table}")
+        for statement in refresh_sql("SELECT id AS value FROM tracker_project")[1::2]:
+            cursor.execute(statement)
+
+
+class DocumentField(models.TextField):
+    """The FTS5 table's hidden column of its own name, which `… MATCH` searches whole."""
+
+
+@DocumentField.register_lookup
+class Match(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class SearchRow(models.Model):
+    """A row of the SQLite index, read only through a project's join."""
+
+    project = models.OneToOneField(
+        "tracker.Project", models.DO_NOTHING, primary_key=True, db_column="rowid", db_constraint=False, related_name="+"
+    )
+    rank = models.FloatField()
+
+    class Meta:
+        abstract = True
+
+
+class SearchRowAll(SearchRow):
+    """The editors' index: every cycle's evidence."""
+
+    project = models.OneToOneField(
+        "tracker.Project", models.DO_NOTHING, primary_key=True, db_column="rowid", db_constraint=False,
+        related_name="search_all",
+    )
+    # The FTS5 table's hidden column of its own name: `… MATCH` on it searches every column.
+    document = DocumentField(db_column=ALL)
+
+    class Meta:
+        managed = False
+        db_table = ALL
+
+
+class SearchRowPublic(SearchRow):
+    """The public's index: the published cycles' evidence only."""
+
+    project = models.OneToOneField(
+        "tracker.Project", models.DO_NOTHING, primary_key=True, db_column="rowid", db_constraint=False,
+        related_name="search_public",
+    )
+    document = DocumentField(db_column=PUBLIC)
+
+    class Meta:
+        managed = False
+        db_table = PUBLIC
+
+
+#: PostgreSQL's configuration: Russian words by the Russian Snowball stemmer, Latin ones
+#: by the English one — the same as tracker/models/words.py.
+CONFIG = "russian"
+
+
+def matching(queryset, text, up_to=None):
+    """`queryset` narrowed to the projects whose words hold every word of `text` (after
+    reading: tracker/models/words.py), with the alias `search_rank` (lower is more relevant). Evidence counts only
+    as the reader sees it: `up_to` None or a range with drafts reads every cycle, else the
+    published cycles only — drafts are never found by the public.
+
+    SQLite: every word anywhere in the project's titles, location, partners' names and
+    evidence summaries; ranked by bm25 with titles weighing most, then partners.
+    PostgreSQL: every word in the titles and location, or in one evidence summary, or in
+    the partners' names (its GIN indexes serve each); titles rank first, then partners."""
+    terms = words.query_keys(text)
+    if not terms:
+        return queryset.none().alias(search_rank=Value(0.0))
+    from ratings.models import Cycle
+
+    drafts = up_to is None or Cycle.objects.filter(number__lte=up_to, is_published=False).exists()
+    if connections[queryset.db].vendor == "sqlite":
+        expression = " AND ".join(
+            "(" + " OR ".join('"' + " ".join(alternative) + '"' for alternative in term) + ")" for term in terms
+        )
+        relation = "search_all" if drafts else "search_public"
+        queryset = queryset.filter(**{f"{relation}__document__match": expression})
+        return queryset.alias(search_rank=F(f"{relation}__rank"))
+    return _postgres(queryset, text, None if drafts else up_to)
+
+
+def _postgres(queryset, text, up_to):
+    from . import Evidence, Participation, Project
+
+    query = None
+    for term in words.query_terms(text):
+        either = None
+        for alternative in term:
+            one = SearchQuery(alternative, config=CONFIG, search_type="phrase")
+            either = one if either is None else either | one
+        query = either if query is None else query & either
+    titles = Project.objects.annotate(
+        document=SearchVector("title_ru", "title_en", "reference", "location", config=CONFIG)
+    ).filter(document=query).values("pk")
+    evidence = Evidence.objects.all() if up_to is None else Evidence.objects.filter(cycle__number__lte=up_to)
+    evidence = evidence.annotate(document=SearchVector("summary_ru", "summary", config=CONFIG)).filter(document=query)
+    partners = Participation.objects.annotate(
+        document=SearchVector("organization__name", "organization__name_en", config=CONFIG)
+    ).filter(document=query)
+    queryset = queryset.filter(
+        Q(pk__in=titles) | Q(pk__in=evidence.values("project_id")) | Q(pk__in=partners.values("project_id"))
+    )
+    return queryset.alias(
+        search_rank=Case(
+            When(pk__in=titles, then=Value(0.0)),
+            When(pk__in=partners.values("project_id"), then=Value(1.0)),
+            default=Value(2.0),
+        )
+    )
