@@ -106,7 +106,7 @@ def class_labels(measure):
     """The legend's words for the classes of `measure`, lowest first."""
     return {
         "score": ["1–2", "3–4", "5–6", "7–8", "9–10"],
-        "change": [_("\u22122 or less"), "\u22121", _("0, no change"), "+1", _("+2 or more")],
+        "change": [_("−2 or less"), "−1", _("0, no change"), "+1", _("+2 or more")],
         "follow_through": ["0–19", "20–39", "40–59", "60–79", "80–100"],
         "unresolved": ["0", "1–2", "3–4", "5–8", _("9 or more")],
     }[measure]
