@@ -1,6 +1,7 @@
 """The SQLite search index: an FTS5 table of the keys of words (lemmas and stems:
-tracker/models/words.py), two rows per project — as the public reads it (evidence of the
-published cycles only) and as editors do (every cycle) — in three weighted columns:
+tracker/models/words.py) in two tables whose rowid is the project's id — as the public
+reads the record (evidence of the published cycles only) and as editors do (every
+cycle) — each in three weighted columns:
 titles (reference, titles, location), partners (their names in both languages) and
 evidence (both summaries).
 
