@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.context import acting
+from tracker.models import search
 from tracker.spreadsheets.resources import DATASETS
 from tracker.ops.releases import release_published
 from tracker.spreadsheets.importer import import_datasets, read_dataset
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             self.stdout.write(f"No seed files in {folder}; nothing to load.")
             return
         datasets = [(name, read_dataset(path.read_bytes(), path.name)) for name, path in present]
-        with acting(None, "seed"):
+        with acting(None, "seed"), search.deferred():  # the search index is written once, at the end
             report = import_datasets(datasets)
         if not report.ok:
             for problem in report.problems[:50]:
