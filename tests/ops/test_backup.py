@@ -15,7 +15,7 @@ from django.db import connection
 
 from tests.factories import add_evidence, make_cycles, make_project, make_rating, make_region
 from ratings.models import Cycle, Region
-from tracker.models import Project
+from tracker.models import Project, search
 from tracker.ops import backup as backup_module
 from tracker.ops.backup import fingerprint
 from tracker.status import history
@@ -37,7 +37,7 @@ def data(db):
     one, two, three = make_cycles(3)
     region = make_region("Amur Oblast", iso_code="RU-AMU", slug="amur")
     make_rating(region, three, 9)
-    project = make_project(region, one, reference="AMU-001")
+    project = make_project(region, one, reference="AMU-001", title_ru="Автомобильный мост через Амур")
     add_evidence(project, two)
     history.append_status_change(project, "launched", two)
     return region
@@ -46,7 +46,12 @@ def data(db):
 def change(region):
     """Change the live data after a backup, so that a restore would show."""
     Project.objects.get(reference="AMU-001").delete()
-    make_project(region, Cycle.objects.first(), reference="AMU-777")
+    make_project(region, Cycle.objects.first(), reference="AMU-777", title_ru="Новый мост")
+    assert found("мосты") == ["AMU-777"]
+
+
+def found(text):
+    return sorted(search.matching(Project.objects.all(), text).values_list("reference", flat=True))
 
 
 @pytest.fixture
@@ -94,6 +99,8 @@ def test_backup_then_restore_brings_back_the_same_rows(tmp_path, data):
     report = restore(path)
     assert "matches" in report
     assert fingerprint() == before
+    # the search index came back with the rows: the restored project is found, the removed one not
+    assert found("Мосты") == ["AMU-001"]
 
 
 def test_backup_writes_its_sha256_in_sha256sum_format(tmp_path, data):

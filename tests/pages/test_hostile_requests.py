@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 PARAMETERS = [
     "cycle", "q", "region", "federal_district", "sector", "status", "as_of", "basis", "disputed",
     "first_cycle", "partner", "partner_country", "amount_min", "amount_max", "announced_from",
-    "announced_to", "evidence_in", "ordering", "page", "sort", "export", "measure",
+    "announced_to", "evidence_in", "ordering", "page", "sort", "export", "measure", "country", "headers", "next",
 ]
 
 HOSTILE = [
@@ -58,7 +58,14 @@ ANSWERS = {200, 301, 302, 400, 404, 503}
 
 
 def test_every_public_parameter_survives_hostile_values(client, world, region):
+    """Every page with every parameter set to each value at once, then each parameter
+    alone on the projects list (whose filters the unresolved report shares) and the
+    organisations index."""
     for url in public_urls(world, region):
+        for value in HOSTILE:
+            response = client.get(url, {name: value for name in PARAMETERS})
+            assert response.status_code in ANSWERS, (url, repr(value), response.status_code)
+    for url in (reverse("tracker:project_list"), reverse("tracker:organization_list")):
         for name in PARAMETERS:
             for value in HOSTILE:
                 response = client.get(url, {name: value})
