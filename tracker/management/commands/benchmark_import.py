@@ -42,8 +42,8 @@ KINDS = [k.value for k in Evidence.Kind]
 COLUMNS = ["reference", "project", "cycle", "date", "date_precision", "kind", "summary", "source", "locator", "attribution"]
 #: Evidence columns written by the raw inserts, in the order of `raw_rows`.
 RAW_COLUMNS = [
-    "reference", "project_id", "cycle_id", "occurred_on", "precision", "kind", "summary",
-    "source_id", "locator", "attribution", "recorded_by_id", "recorded_at",
+    "reference", "project_id", "cycle_id", "occurred_on", "precision", "kind", "summary", "summary_ru",
+    "source_id", "locator", "attribution", "attribution_ru", "in_edition", "recorded_by_id", "recorded_at",
 ]
 
 
@@ -318,7 +318,8 @@ def raw_rows(content):
         (
             row["reference"], projects[row["project"]], cycles[row["cycle"]],
             ops.adapt_datefield_value(datetime.date.fromisoformat(row["date"])), row["date_precision"],
-            row["kind"], row["summary"], sources[row["source"]], row["locator"], row["attribution"], None, now,
+            row["kind"], row["summary"], row.get("summary_ru", ""), sources[row["source"]], row["locator"],
+            row["attribution"], row.get("attribution_ru", ""), Evidence._meta.get_field("in_edition").default, None, now,
         )
         for row in reader
     ]

@@ -124,10 +124,9 @@ def raw_first_page(text):
         "(" + " OR ".join('"' + " ".join(a) + '"' for a in term) + ")" for term in words.query_keys(text)
     )
     with connection.cursor() as cursor:
-        where = "tracker_search MATCH %s AND level = %s"
-        cursor.execute(f"SELECT count(*) FROM tracker_search WHERE {where}", [expression, ALL])
+        cursor.execute(f"SELECT count(*) FROM {ALL} WHERE {ALL} MATCH %s", [expression])
         count = cursor.fetchone()[0]
-        cursor.execute(f"SELECT project_id FROM tracker_search WHERE {where} ORDER BY rank LIMIT 50", [expression, ALL])
+        cursor.execute(f"SELECT rowid FROM {ALL} WHERE {ALL} MATCH %s ORDER BY rank LIMIT 50", [expression])
         return count, cursor.fetchall()
 
 
