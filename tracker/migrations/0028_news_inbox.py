@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from tracker.ops.roles import sync_groups_in_migration
+
 
 class Migration(migrations.Migration):
 
@@ -37,4 +39,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('decision__in', ['new', 'linked', 'new_project', 'dismissed'])), name='news_decision_valid'), models.CheckConstraint(condition=models.Q(('language__in', ['', 'ru', 'en', 'other'])), name='news_language_valid'), models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('decision', 'new')), models.Q(models.Q(('decision', 'new'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='news_decided_when_decided'), models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='news_has_text')],
             },
         ),
+        migrations.RunPython(sync_groups_in_migration, migrations.RunPython.noop),
     ]

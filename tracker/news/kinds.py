@@ -2,8 +2,8 @@
 (docs/domain.md "The four statuses" and the kinds of evidence): phrases are matched by the
 keys of their words, so any case, number or tense counts («подписали соглашение»,
 «соглашение подписано»). Each kind has a weight; the heaviest kind found wins: a denial
-over a setback over a follow-up over a result over an effort. A result phrase after a word
-of plan («планируется запустить») or after «не» counts as an effort or nothing."""
+over a follow-up over a setback over a result over an effort. A result phrase near a word
+of plan («планируется запустить», «запуск намечен») or after «не» does not count."""
 
 from tracker.models import Evidence
 
@@ -17,6 +17,7 @@ RULES = {
         "назвать фейком", "deny", "denied", "denial", "refuted", "untrue", "false report",
     ],
     K.SETBACK: [
+        "спор", "дефицит", "не произойти", "не сложиться", "реализовать не быть", "не всегда стабильный", "сложный сфера", "disputes", "slipping", "shortages", "not realised", "not always stable", "difficult",
         "заморозить", "заморожен", "приостановить", "приостановка", "отложить", "откладываться", "перенести срок",
         "срок сместиться", "сместиться на", "медленнее чем ожидаться", "медленный темп", "медленнее",
         "скромнее ожидаемого", "ниже ожидание", "слабее чем рассчитывать", "не оправдать", "снизиться",
@@ -29,6 +30,7 @@ RULES = {
         "cancelled", "abandoned", "withdrew", "less stable", "depend heavily",
     ],
     K.FOLLOW_UP: [
+        "нет признак", "признак нет", "не найти", "в тот же состояние", "пока далеко", "неопределённость", "пилотный формат", "демонстрационный", "фрагментарный", "продолжать развиваться", "считаться", "называть успешный", "no signs", "no information", "fragmentary", "same state", "uncertain", "pilot", "demonstration", "continues to be developed", "most successful", "considered", "is promoted", "far from",
         "не обновляться", "не актуализироваться", "нет новость", "новость нет", "нет данные", "данные нет",
         "нет сведение", "сведение нет", "нет информация", "информация нет", "не поступать", "нет упоминание",
         "упоминание нет", "нет подтверждение", "подтверждение нет", "продолжение не получить",
@@ -41,16 +43,18 @@ RULES = {
         "not gone beyond", "continues to operate", "no sign", "no progress", "no clear", "remains at the stage",
     ],
     K.RESULT: [
+        "строительство продолжаться", "продолжаться строительство", "строиться", "возведение", "расти", "расширяться", "начать летать", "покупатель", "войти в число поставщик", "under construction", "expanding", "being implemented", "buyers", "buying", "suppliers", "began flying",
         "ввести в эксплуатация", "ввести в строй", "ввод в эксплуатация", "заработать", "открыть", "открыться",
-        "запустить", "запуск", "начаться поставка", "начаться строительство", "начать строительство",
+        "запустить", "начаться поставка", "начаться строительство", "начать строительство",
         "идти строительство", "вести строительство", "поставляться", "поставлять", "поставка продолжаться",
-        "экспортировать", "экспорт", "вывоз", "выпускать", "производить", "производство", "выйти на",
+        "экспортировать", "выпускать", "производить", "выйти на",
         "выполняться", "реализоваться", "закончить монтаж", "завершить", "приобретать", "закупать", "вырасти",
         "работать", "начать работа", "возобновить", "commissioned", "began operating", "started operating",
-        "opened", "launched", "started", "began", "supplied", "supplies", "exported", "exports", "produces",
-        "production", "resumed", "reached", "grew", "built", "completed", "operating", "delivered", "shipped",
+        "opened", "launched", "started", "began", "supplied", "supplies", "exported", "produces",
+        "resumed", "grew", "built", "completed", "operating", "delivered",
     ],
     K.EFFORT: [
+        "договориться", "продвигаться", "интересоваться", "изучать", "усилиться", "обсуждать", "agreed", "worked out", "interested", "explored",
         "подписать соглашение", "соглашение", "подписать меморандум", "меморандум", "договорённость",
         "договоренность", "переговоры", "планироваться", "планировать", "план", "намереваться", "намерение",
         "предполагаться", "предполагать", "представить", "обсуждаться", "обсудить", "изучаться", "прорабатываться",
@@ -63,7 +67,7 @@ WEIGHTS = {K.CONTRADICTION: 5.0, K.SETBACK: 3.5, K.FOLLOW_UP: 4.0, K.RESULT: 3.0
 #: Words of plan or negation: a result phrase right after one is no result.
 PLAN_WORDS = [
     "планироваться", "планировать", "план", "намечать", "намечен", "намереваться", "предполагаться",
-    "ожидаться", "должен", "мочь", "будет", "не", "нет", "plan", "will", "expect", "to", "not", "intend", "may",
+    "ожидаться", "должен", "мочь", "будет", "не", "нет", "plan", "will", "expect", "not", "intend",
 ]
 _WINDOW = 3
 
@@ -93,8 +97,8 @@ def detect(tokens, text):
     scores, best = {}, {}
     for match in index.find(tokens, text):
         kind = match.payload
-        if kind == K.RESULT and planned & set(range(match.first - _WINDOW, match.first)):
-            kind = K.EFFORT
+        if kind == K.RESULT and planned & set(range(match.first - _WINDOW, match.last + _WINDOW + 1)):
+            continue
         scores[kind] = scores.get(kind, 0) + WEIGHTS[kind]
         best.setdefault(kind, match)
     if not scores:
