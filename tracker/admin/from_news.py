@@ -64,7 +64,7 @@ class ProjectFromNews:
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if request.method == "GET" and obj is None and getattr(inline, "from_news_partners", False):
+        if request.method == "GET" and (obj is None or obj.pk is None) and getattr(inline, "from_news_partners", False):
             kwargs["initial"] = [{"organization": pk} for pk in partner_ids(request)]
         return kwargs
 

@@ -6,7 +6,7 @@ prefilled (from_news.py); nothing is written until a form is saved or *Dismiss* 
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker.models import Evidence, NewsItem
+from tracker.models.news import MAX_NEWS_CHARS
 from tracker.news import decisions, imports
 from tracker.news import text as texts
 from tracker.news.proposals import Matcher
@@ -28,6 +29,8 @@ class NewsItemForm(forms.ModelForm):
     class Meta:
         model = NewsItem
         fields = ["text", "occurred_on", "source_name", "url"]
+        # Browsers stop a paste at this length; the server says so for longer texts.
+        widgets = {"text": forms.Textarea(attrs={"maxlength": MAX_NEWS_CHARS, "rows": 16, "cols": 100})}
 
     def clean_text(self):
         return texts.checked(self.cleaned_data.get("text", ""))
@@ -64,6 +67,16 @@ class NewsItemAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.language = texts.language(obj.text)
         super().save_model(request, obj, form, change)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """A text too big for a request at all is answered on the form, not with an error page."""
+        if request.method == "POST":
+            try:
+                request.POST
+            except RequestDataTooBig:
+                self.message_user(request, texts.too_long(int(request.META.get("CONTENT_LENGTH") or 0)), messages.ERROR)
+                return redirect(request.get_full_path())
+        return super().add_view(request, form_url, extra_context)
 
     def response_add(self, request, obj, post_url_continue=None):
         if "_addanother" in request.POST or "_continue" in request.POST:

@@ -65,7 +65,7 @@ class ParticipationInline(admin.TabularInline):
     from_news_partners = True
 
     def get_extra(self, request, obj=None, **kwargs):
-        return len(partner_ids(request)) if obj is None and request.method == "GET" else self.extra
+        return len(partner_ids(request)) if (obj is None or obj.pk is None) and request.method == "GET" else self.extra
 
 
 class EvidenceInline(admin.StackedInline):

@@ -65,7 +65,7 @@ class OrganizationFinder:
 
     def _windows(self, tokens):
         for first, token in enumerate(tokens):
-            if not (token.capitalised or token.text.isascii()) or token.text.isdigit():
+            if token.text.isdigit() or len(token.text) < 2:
                 continue
             for last in range(first, min(first + MAX_WINDOW, len(tokens))):
                 yield first, last
