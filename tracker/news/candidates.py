@@ -24,7 +24,7 @@ from .amounts import same_amount
 from .pool import pool
 
 #: A candidate at or above this score is a likely match; below it the item may be new.
-THRESHOLD = 0.5
+THRESHOLD = 0.55
 TOP = 5
 FIELD_WEIGHTS = {"titles": 1.0, "partners": 0.8, "evidence": 0.6}
 #: Words too common in news about Russia and China to tell projects apart.
