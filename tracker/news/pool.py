@@ -12,6 +12,22 @@ from tracker.models.search import ALL, CONFIG
 
 #: Projects fetched by words, overall and again within the regions the text names.
 POOL = 40
+#: A word held by more than this share of the projects is left out of the pool query
+#: (SQLite; it still counts in the ranking), unless the item has no rarer word.
+COMMON_SHARE = 0.02
+VOCABULARY = "tracker_search_vocab"
+
+
+def _rare(using, keys):
+    """The keys without the commonest ones, by the index's own counts of projects."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT max(rowid) FROM {ALL}")
+        size = cursor.fetchone()[0] or 0
+        cursor.execute(f"SELECT term, doc FROM {VOCABULARY} WHERE term IN ({', '.join(['%s'] * len(keys))})", keys)
+        counts = dict(cursor.fetchall())
+    limit = max(200, COMMON_SHARE * size)
+    rare = [key for key in keys if counts.get(key, 0) <= limit]
+    return rare or sorted(keys, key=lambda key: counts.get(key, 0))[:3]
 
 
 def _sqlite(using, keys, before, regions, columns=""):
@@ -68,6 +84,7 @@ def pool(keys, words, *, before=None, regions=(), using="default"):
     if not keys:
         return []
     if connections[using].vendor == "sqlite":
+        keys = _rare(using, keys)
         ids = _sqlite(using, keys, before, ())
         if regions:
             ids += _sqlite(using, keys, before, regions)
