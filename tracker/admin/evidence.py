@@ -11,11 +11,12 @@ from tracker.spreadsheets.resources import EvidenceResource, StatusChangeResourc
 from tracker.status import history
 
 from .forms import EvidenceForm, StatusChangeForm
+from .from_news import EvidenceFromNews
 from .locks import LockedCycleAdminMixin
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(LockedCycleAdminMixin, SpreadsheetAdmin):
+class EvidenceAdmin(EvidenceFromNews, LockedCycleAdminMixin, SpreadsheetAdmin):
     resource_classes = [EvidenceResource]
     form = EvidenceForm
     list_display = ["project", "cycle", "date_display", "kind", "source", "in_edition"]

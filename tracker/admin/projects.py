@@ -19,6 +19,7 @@ from tracker.spreadsheets.resources import ParticipationResource, ProjectResourc
 from tracker.status import history
 
 from .forms import AmountField, EvidenceForm, StatusChangeForm
+from .from_news import ProjectFromNews, partner_ids
 from .locks import LockedCycleFormSet
 from .search import ProjectSearch
 
@@ -60,6 +61,11 @@ class ParticipationInline(admin.TabularInline):
     add_another = _("Add another participant")
     extra = 0
     autocomplete_fields = ["organization"]
+    #: A new project opened from a news item lists the partners it names.
+    from_news_partners = True
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(partner_ids(request)) if (obj is None or obj.pk is None) and request.method == "GET" else self.extra
 
 
 class EvidenceInline(admin.StackedInline):
@@ -146,7 +152,7 @@ class ProjectForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(ProjectSearch, SpreadsheetAdmin):
+class ProjectAdmin(ProjectFromNews, ProjectSearch, SpreadsheetAdmin):
     form = ProjectForm
     resource_classes = [ProjectResource]
     import_export_change_list_template = "admin/tracker/project/change_list_worklist.html"

@@ -3,6 +3,7 @@
 from .common import DatePrecision, EditConflict, format_date
 from .data_version import DataVersion
 from .evidence import Evidence
+from .news import NewsItem
 from .organizations import Organization
 from .projects import FollowUp, Participation, Project
 from .releases import ChecksumMismatch, Release
@@ -16,6 +17,7 @@ __all__ = [
     "DatePrecision",
     "EditConflict",
     "Evidence",
+    "NewsItem",
     "Organization",
     "Participation",
     "Project",

@@ -62,6 +62,15 @@ def keys(word):
     return lemmas or (_RUSSIAN.stemWord(word),)
 
 
+@functools.lru_cache(maxsize=50_000)
+def is_name(word):
+    """Whether a lower-case Russian word is likely a name: one the dictionary does not
+    know («хэйхэ»)."""
+    if word.isdigit() or not CYRILLIC.search(word):
+        return False
+    return not _likely(word.replace("ё", "е"))
+
+
 @functools.lru_cache(maxsize=10_000)
 def forms(word):
     """The lower-case `word` and, for a Russian word the dictionary knows, every form of

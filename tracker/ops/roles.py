@@ -11,6 +11,8 @@ MODELS = {
     "ratings": ["region", "cycle", "rating"],
     "tracker": ["organization", "project", "participation", "source", "evidence", "statuschange"],
 }
+#: Records of the editors' own work, which researchers do not see: the news inbox.
+EDITORS_ONLY = ["newsitem"]
 
 
 def permission_codenames(actions):
@@ -26,6 +28,10 @@ def sync_groups(group_model, permission_model):
     editors.permissions.set(
         [
             *in_apps.filter(codename__in=permission_codenames(["add", "change", "delete", "view", "import"])),
+            *in_apps.filter(
+                content_type__app_label="tracker",
+                codename__in=[f"{a}_{m}" for m in EDITORS_ONLY for a in ("add", "change", "delete", "view")],
+            ),
             *audit_view,
         ]
     )

@@ -1,0 +1,105 @@
+"""Regions, organisations, kinds and dates as the matcher reads them from a text."""
+
+import datetime
+
+import pytest
+
+from tracker.models import DatePrecision, Evidence, NewsItem
+from tracker.news import text as texts
+from tracker.news.dates import find_date
+from tracker.news.kinds import detect
+from tracker.news.phrases import tokenize
+from tracker.news.proposals import Matcher
+
+K = Evidence.Kind
+
+
+def regions_of(text):
+    return Matcher().propose(text).region_codes
+
+
+@pytest.mark.parametrize("text", [
+    "В Амурской области открыли мост.",
+    "Амурская обл. получит новый терминал.",
+    "Приамурье наращивает экспорт.",
+    "В Благовещенске прошёл форум.",
+    "The Amur Region governor visited Harbin.",
+    "Blagoveshchensk hosted the forum.",
+])
+def test_amur_oblast_is_found_in_any_case_short_form_city_or_english(record, text):
+    assert regions_of(text) == ["RU-AMU"]
+
+
+def test_tatarstan_by_its_capital_in_the_locative(record):
+    assert regions_of("В Казани подписали соглашение.") == ["RU-TA"]
+
+
+def test_a_city_name_inside_a_longer_name_is_no_region(record):
+    factories_region = record["amur"]
+    assert regions_of("Заработал пункт пропуска Кани-Курган у Благовещенска") == [factories_region.iso_code]
+
+
+def test_organisations_known_by_other_case_and_transliteration(record):
+    proposal = Matcher().propose("Компания «Газпром гелий сервиса» и Heihe City Goverment подписали меморандум.")
+    names = {found.organization.name for found in proposal.organizations}
+    assert names == {"Газпром гелий сервис", "Правительство города Хэйхэ"}
+
+
+def test_names_that_look_like_new_organisations(record):
+    proposal = Matcher().propose("ООО «Амур Лес» подписало соглашение с NewNew Shipping Line Co.")
+    assert "Амур Лес" in proposal.new_names
+    assert any("NewNew Shipping Line" in name for name in proposal.new_names)
+
+
+@pytest.mark.parametrize("text, kind, phrase", [
+    ("Завод введен в эксплуатацию.", K.RESULT, "введен в эксплуатацию"),
+    ("Подписано соглашение о строительстве.", K.EFFORT, "Подписано соглашение"),
+    ("Новости о проекте не обновляются.", K.FOLLOW_UP, "не обновляются"),
+    ("Проект заморожен.", K.SETBACK, "заморожен"),
+    ("Работы идут медленнее, чем ожидалось.", K.SETBACK, "медленнее, чем ожидалось"),
+    ("Власти КНР опровергли эти сообщения.", K.CONTRADICTION, "опровергли"),
+    ("Запуск рейса планируется в 2027 году.", K.EFFORT, "планируется"),
+    ("The plant was commissioned in May.", K.RESULT, "commissioned"),
+    ("The ministry denied the report.", K.CONTRADICTION, "denied"),
+])
+def test_kind_and_the_phrase_that_decided_it(text, kind, phrase):
+    found, deciding, _span = detect(tokenize(text), text)
+    assert (found, deciding) == (kind, phrase)
+
+
+@pytest.mark.parametrize("text, date, precision", [
+    ("в декабре 2025 года заработал", datetime.date(2025, 12, 1), DatePrecision.MONTH),
+    ("15 марта 2026 г. подписано", datetime.date(2026, 3, 15), DatePrecision.DAY),
+    ("In December 2025 the checkpoint opened", datetime.date(2025, 12, 1), DatePrecision.MONTH),
+    ("on 15 March 2026", datetime.date(2026, 3, 15), DatePrecision.DAY),
+    ("published 2026-03-15", datetime.date(2026, 3, 15), DatePrecision.DAY),
+    ("в 2025 году", datetime.date(2025, 1, 1), DatePrecision.YEAR),
+])
+def test_the_date_of_the_event(text, date, precision):
+    found = find_date(text)
+    assert (found.date, found.precision) == (date, precision)
+
+
+def test_no_date_when_the_text_gives_none():
+    assert find_date("Мост построен.") is None
+
+
+def test_pasted_html_is_read_as_its_text():
+    html = "<html><head><style>p{}</style><script>alert(1)</script></head><body><p>Мост&nbsp;<b>открыт</b></p><div>Второй абзац</div></body></html>"
+    assert texts.clean(html) == "Мост открыт\nВторой абзац"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Мост через Амур открыт для движения.", NewsItem.Language.RUSSIAN),
+    ("The bridge over the Amur was opened to traffic.", NewsItem.Language.ENGLISH),
+    ("Die Brücke über den Amur wurde für den Verkehr freigegeben.", NewsItem.Language.OTHER),
+    ("黑河大桥已通车。", NewsItem.Language.OTHER),
+])
+def test_language_by_letters_and_words(text, language):
+    assert texts.language(text) == language
+
+
+def test_a_third_language_gets_a_sensible_result(record):
+    proposal = Matcher().propose("黑河大桥已通车。Die Brücke wurde eröffnet.")
+    assert proposal.language == NewsItem.Language.OTHER
+    assert proposal.kind is None and proposal.regions == []
