@@ -434,13 +434,13 @@ def test_an_unpublished_cycle_has_no_release_page(world, client):
 
 def test_the_release_list_shows_every_release_with_its_figures_and_archive(world, client):
     page = client.get("/releases/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    rows = re.findall(r"<tr>\s*<td><a href=\"/releases/(\w+)/\">.*?</tr>", page, re.S)
+    rows = re.findall(r"<tr>\s*<td[^>]*><a href=\"/releases/(\w+)/\">.*?</tr>", page, re.S)
     assert rows == ["IV", "III", "II", "I"]
     expected = {"IV": ("2027-06-01", 5), "III": ("2026-06-01", 4), "II": ("2025-06-01", 3), "I": ("2023-06-01", 1)}
     for numeral, (day, projects) in expected.items():
-        row = re.search(rf'<tr>\s*<td><a href="/releases/{numeral}/">.*?</tr>', page, re.S).group(0)
-        assert f"<td>{day}</td>" in row, numeral
-        assert f'<td class="num">{projects}</td>' in row, numeral
+        row = re.search(rf'<tr>\s*<td[^>]*><a href="/releases/{numeral}/">.*?</tr>', page, re.S).group(0)
+        assert re.search(rf"<td[^>]*>{day}</td>", row), numeral
+        assert re.search(rf'<td class="num"[^>]*>{projects}</td>', row), numeral
         assert f'<a href="/releases/{numeral}/files/release-{numeral}.zip">release-{numeral}.zip</a>' in row, numeral
 
 

@@ -1,6 +1,8 @@
 """The "About the data" page and the organisations index: the published record only, in
 the reader's language."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -29,7 +31,7 @@ def test_the_organisations_index_lists_public_partners_with_their_projects(clien
     assert "Хэйхэ Трейдинг" in html and "Алматы Стил" in html and "Черновик" not in html
     assert "Германия" not in html  # a country known only from drafts is not offered
     assert html.index("Хэйхэ Трейдинг") < html.index("Алматы Стил")  # most projects first
-    assert '<td class="num">2</td>' in html and "2 организации" in html
+    assert re.search(r'<td class="num"[^>]*>2</td>', html) and "2 организации" in html
     assert "Алматы" not in client.get(url, {"q": "хэйхэ"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     only_kz = client.get(url, {"country": "KZ"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Алматы Стил" in only_kz and "Хэйхэ" not in only_kz and ">Казахстан<" in only_kz

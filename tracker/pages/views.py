@@ -169,7 +169,7 @@ def overview(request):
     key = keys.get(order.lstrip("-"), keys["score"])
     ratings.sort(key=key, reverse=order.startswith("-"))
     counted = stats.path_counts(audience.projects(Project.objects.all()))  # every status figure below is read from these
-    per_cycle = stats.status_counts_per_cycle(cycles, counted=counted)
+    per_cycle = stats.status_counts_per_cycle([c for c in cycles if c.number <= cycle.number], counted=counted)
     follow = stats.follow_through_by_region(cycle)
     scatter = [
         (
@@ -187,10 +187,12 @@ def overview(request):
         "summary": stats.resolution_summary(cycle, counted=counted),
         "ratings": ratings,
         "sort": order,
-        "status_chart": charts.status_bars([(c.numeral, n) for c, n in per_cycle], _("Projects by status at the end of each cycle")),
+        "status_chart": charts.status_bars(
+            [(c.numeral, n) for c, n in per_cycle], _("Projects by status at the end of each cycle"), cycle.numeral
+        ),
         "transitions": stats.transitions(cycle, counted=counted),
         "statuses": Project.Status,
-        "scatter": charts.score_scatter(scatter, _("Score against follow-through rate, by region")),
+        "scatter": charts.score_scatter(scatter, _("Score against follow-through rate, by region"), cycle.numeral),
         "tile_map": tilemap.tile_map(cycle, tilemap.DEFAULT_MEASURE, audience),
     }
     return render(request, "tracker/overview.html", context)
@@ -299,7 +301,8 @@ def region_detail(request, slug):
     audience = audience_of(request)
     cycles = list(audience.cycles())
     ratings = {r.cycle_id: r for r in Rating.objects.filter(region=region, cycle__number__lte=audience.up_to)}
-    scores = [(c.numeral, ratings[c.pk].score if c.pk in ratings else None) for c in cycles]
+    shown = [c for c in cycles if c.number <= cycle.number]  # none after the chosen cycle
+    scores = [(c.numeral, ratings[c.pk].score if c.pk in ratings else None) for c in shown]
     projects = audience.projects(region.projects.all())
     counted = stats.path_counts(projects)
     launched, earlier = stats.follow_through(cycle, counted=counted)
@@ -318,7 +321,7 @@ def region_detail(request, slug):
         "cycles": cycles,
         "rating": ratings.get(cycle.pk),
         "scores": scores,
-        "score_chart": charts.score_line(scores, _("Score per cycle")),
+        "score_chart": charts.score_line(scores, _("Score per cycle"), cycle.numeral),
         "counts": stats.status_counts(cycle, counted=counted),
         "follow_through": (launched, earlier),
         "rate": round(100 * launched / earlier) if earlier else None,
