@@ -8,15 +8,16 @@ evidence (both summaries).
 Triggers on the projects, evidence, participation, organisation and cycle tables keep it
 in step on every write, whichever door it comes through (admin, imports and their bulk
 path, commands, raw SQL); the function that turns text into keys, which they call, is installed on each SQLite
-connection (tracker/ops/sqlite.py). PostgreSQL needs none of this: its GIN indexes over
-`to_tsvector('russian', …)` (migrations 0009, 0019, 0027) are kept by the database.
+connection (tracker/ops/sqlite.py). PostgreSQL has the same two tables, of `tsvector`
+documents with GIN indexes, kept by statement-level triggers (tracker/models/search_pg.py).
 """
 
 import contextlib
+import re
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Value
 
 from . import words
 
@@ -156,9 +157,14 @@ def deferred(using=DEFAULT_DB_ALIAS):
 
 
 def rebuild(using=None):
-    """Rewrite every project's index rows (after a bulk load, or to repair an index);
-    SQLite only, a no-op elsewhere."""
+    """Rewrite every project's index rows (after a bulk load, or to repair an index)."""
     conn = connections[using or DEFAULT_DB_ALIAS]
+    if conn.vendor == "postgresql":
+        from . import search_pg
+
+        with conn.cursor() as cursor:
+            for statement in search_pg.rebuild_sql():
+                cursor.execute(statement)
     if conn.vendor != "sqlite":
         return
     with conn.cursor() as cursor:
@@ -180,6 +186,11 @@ class Match(models.Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ {rhs}", [*lhs_params, *rhs_params]
 
 
 class SearchRow(models.Model):
@@ -223,6 +234,21 @@ class SearchRowPublic(SearchRow):
         db_table = PUBLIC
 
 
+def _lexemes(using, forms):
+    """The distinct lexemes PostgreSQL reads the words `forms` (every form of one word) as,
+    as one query of their alternatives; None when there are none (stop words only)."""
+    if not forms:
+        return None
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s)))", [CONFIG, " ".join(forms)]
+        )
+        lexemes = sorted(row[0] for row in cursor.fetchall())
+    if not lexemes:
+        return None
+    return SearchQuery(" | ".join(f"'{lexeme}'" for lexeme in lexemes), config="simple", search_type="raw")
+
+
 #: PostgreSQL's configuration: Russian words by the Russian Snowball stemmer, Latin ones
 #: by the English one — the same as tracker/models/words.py.
 CONFIG = "russian"
@@ -234,51 +260,35 @@ def matching(queryset, text, up_to=None):
     as the reader sees it: `up_to` None or a range with drafts reads every cycle, else the
     published cycles only — drafts are never found by the public.
 
-    SQLite: every word anywhere in the project's titles, location, partners' names and
-    evidence summaries; ranked by bm25 with titles weighing most, then partners.
-    PostgreSQL: every word in the titles and location, or in one evidence summary, or in
-    the partners' names (its GIN indexes serve each); titles rank first, then partners."""
+    Every word anywhere in the project's titles, location, partners' names and evidence
+    summaries, on both databases; ranked with titles weighing most, then partners — by
+    bm25 on SQLite, by ts_rank over the same weighted document on PostgreSQL
+    (tracker/models/search_pg.py)."""
     terms = words.query_keys(text)
     if not terms:
         return queryset.none().alias(search_rank=Value(0.0))
     from ratings.models import Cycle
 
     drafts = up_to is None or Cycle.objects.filter(number__lte=up_to, is_published=False).exists()
+    relation = "search_all" if drafts else "search_public"
     if connections[queryset.db].vendor == "sqlite":
         expression = " AND ".join(
             "(" + " OR ".join('"' + " ".join(alternative) + '"' for alternative in term) + ")" for term in terms
         )
-        relation = "search_all" if drafts else "search_public"
         queryset = queryset.filter(**{f"{relation}__document__match": expression})
         return queryset.alias(search_rank=F(f"{relation}__rank"))
-    return _postgres(queryset, text, None if drafts else up_to)
+    return _postgres(queryset, text, relation)
 
 
-def _postgres(queryset, text, up_to):
-    from . import Evidence, Participation, Project
-
+def _postgres(queryset, text, relation):
     query = None
     for term in words.query_terms(text):
-        either = None
-        for alternative in term:
-            one = SearchQuery(alternative, config=CONFIG, search_type="phrase")
+        single = [alternative for alternative in term if re.fullmatch(r"\w+", alternative)]
+        either = _lexemes(queryset.db, single)
+        for alternative in term if either is None else [a for a in term if a not in single]:
+            one = SearchQuery(alternative, config=CONFIG, search_type="plain" if alternative in single else "phrase")
             either = one if either is None else either | one
         query = either if query is None else query & either
-    titles = Project.objects.annotate(
-        document=SearchVector("title_ru", "title_en", "reference", "location", config=CONFIG)
-    ).filter(document=query).values("pk")
-    evidence = Evidence.objects.all() if up_to is None else Evidence.objects.filter(cycle__number__lte=up_to)
-    evidence = evidence.annotate(document=SearchVector("summary_ru", "summary", config=CONFIG)).filter(document=query)
-    partners = Participation.objects.annotate(
-        document=SearchVector("organization__name", "organization__name_en", config=CONFIG)
-    ).filter(document=query)
-    queryset = queryset.filter(
-        Q(pk__in=titles) | Q(pk__in=evidence.values("project_id")) | Q(pk__in=partners.values("project_id"))
-    )
-    return queryset.alias(
-        search_rank=Case(
-            When(pk__in=titles, then=Value(0.0)),
-            When(pk__in=partners.values("project_id"), then=Value(1.0)),
-            default=Value(2.0),
-        )
-    )
+    queryset = queryset.filter(**{f"{relation}__document__match": query})
+    # ts_rank weighs a word in the titles (A) 1.0, in a partner's name (B) 0.4, in evidence (C) 0.2.
+    return queryset.alias(search_rank=SearchRank(F(f"{relation}__document"), query) * Value(-1.0))
