@@ -154,3 +154,16 @@ def test_a_bad_file_imports_nothing_and_names_row_and_column(record, editor_clie
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not NewsItem.objects.exists()
+
+
+@pytest.mark.parametrize("language, reason", [
+    ("en", "follow-up (about a known project, no new result)"),
+    ("ru", "отслеживание (об известном проекте, нового результата нет)"),
+])
+def test_the_decision_screen_says_why_when_the_record_decided_the_kind(record, editor_client, language, reason):
+    text = "Мост Благовещенск – Хэйхэ через Амур и правительство города Хэйхэ в новом обзоре."
+    news = NewsItem.objects.create(text=text, language=NewsItem.Language.RUSSIAN)
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    page = editor_client.get(reverse("admin:tracker_newsitem_decide", args=[news.pk])).content.decode()
+    assert reason in page
+    assert 'class="news-kind"' not in page

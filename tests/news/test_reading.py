@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from tracker.models import DatePrecision, Evidence, NewsItem
+from tracker.models import DatePrecision, Evidence, NewsItem, Project
 from tracker.news import text as texts
 from tracker.news.dates import find_date
-from tracker.news.kinds import detect
+from tracker.news.kinds import KNOWN_NO_RESULT, LAUNCHED_RUNS, NO_PHRASE, decide, detect
 from tracker.news.phrases import tokenize
 from tracker.news.proposals import Matcher
 
@@ -65,6 +65,40 @@ def test_names_that_look_like_new_organisations(record):
 def test_kind_and_the_phrase_that_decided_it(text, kind, phrase):
     found, deciding, _span = detect(tokenize(text), text)
     assert (found, deciding) == (kind, phrase)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Переговоры о поставках газа продолжаются.", K.EFFORT),  # the result word is what is talked about
+    ("Talks are under way on supplies of dairy products.", K.EFFORT),
+    ("Завод остаётся крупнейшим экспортёром региона.", K.FOLLOW_UP),
+    ("Проект остаётся замороженным.", K.SETBACK),
+    ("Данных о строительстве завода за последний год нет.", K.FOLLOW_UP),
+    ("Экспорт зерна в Китай продолжается.", K.RESULT),
+    ("Завод, который позволил бы нарастить экспорт, так и не построен.", K.FOLLOW_UP),
+])
+def test_kind_by_the_wording(text, kind):
+    assert detect(tokenize(text), text)[0] == kind
+
+
+@pytest.mark.parametrize("text, status, kind, reason", [
+    ("Завод в Алабуге.", Project.Status.ANNOUNCED, K.FOLLOW_UP, KNOWN_NO_RESULT),
+    ("Завод в Алабуге.", None, K.FOLLOW_UP, NO_PHRASE),
+    ("Завод работает.", Project.Status.LAUNCHED, K.FOLLOW_UP, LAUNCHED_RUNS),
+    ("Завод работает.", Project.Status.ANNOUNCED, K.RESULT, ""),
+    ("The plant was commissioned in May.", Project.Status.LAUNCHED, K.RESULT, ""),
+])
+def test_kind_by_the_wording_and_the_record(text, status, kind, reason):
+    found, _phrase, _span, why = decide(tokenize(text), text, status)
+    assert (found, why) == (kind, reason)
+
+
+def test_the_known_projects_status_is_read_as_the_record_stood(record):
+    from tracker.status.history import append_status_change
+
+    append_status_change(record["bridge"], Project.Status.LAUNCHED, record["cycles"][2])
+    text = "Правительство города Хэйхэ сообщает: автомобильный мост Благовещенск – Хэйхэ через Амур работает."
+    assert Matcher().propose(text).kind == K.FOLLOW_UP
+    assert Matcher(before=3).propose(text).kind == K.RESULT
 
 
 @pytest.mark.parametrize("text, date, precision", [

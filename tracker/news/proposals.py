@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from tracker.models import NewsItem
+from tracker.status.letters import STATUSES, letter_at
+
 from . import candidates, kinds, organisations, regions, text
 from .amounts import find_amounts
 from .dates import find_date
@@ -22,6 +25,7 @@ class Proposal:
     candidates: list = field(default_factory=list)  # candidates.Candidate, best first
     kind: str = None
     kind_phrase: str = ""
+    kind_reason: str = ""  # why, when the record rather than a phrase decided the kind
     date: object = None  # dates.FoundDate
     spans: list = field(default_factory=list)  # (start, end, what) of the words found
     regions_inferred: bool = False
@@ -55,6 +59,13 @@ class Matcher:
         self.regions = regions.finder()
         self.organisations = organisations.finder()
 
+    def status(self, project):
+        """The project's status as the record stood: at the end of the cycle before
+        `before`, or now."""
+        if self.before is None:
+            return project.status
+        return STATUSES.get(letter_at(project.status_path, self.before - 1))
+
     def propose(self, raw_text):
         plain = text.clean(raw_text)
         proposal = Proposal(plain, text.language(plain))
@@ -64,7 +75,6 @@ class Matcher:
         region_spans = [s for f in proposal.regions for s in f.spans]
         org_spans = [s for f in proposal.organizations for s in f.spans]
         proposal.new_names = self.organisations.unknown_names(plain, org_spans, region_spans)
-        proposal.kind, proposal.kind_phrase, kind_span = kinds.detect(tokens, plain)
         proposal.date = find_date(plain)
         proposal.candidates = candidates.rank(
             tokens,
@@ -77,6 +87,9 @@ class Matcher:
             best = proposal.likely[0].project.region
             proposal.regions = [regions.FoundRegion(best)]
             proposal.regions_inferred = True
+        status = self.status(proposal.likely[0].project) if proposal.likely else None
+        readable = proposal.language != NewsItem.Language.OTHER
+        proposal.kind, proposal.kind_phrase, kind_span, proposal.kind_reason = kinds.decide(tokens, plain, status, readable)
         proposal.spans = [(*s, "region") for s in region_spans] + [(*s, "organization") for s in org_spans]
         if kind_span:
             proposal.spans.append((*kind_span, "kind"))
