@@ -156,15 +156,16 @@ def deferred(using=DEFAULT_DB_ALIAS):
         rebuild(using)
 
 
+#: The PostgreSQL index's refresh of every project (its function: tracker/models/search_pg.py).
+POSTGRES_REBUILD = "SELECT tracker_search_refresh(ARRAY(SELECT id FROM tracker_project))"
+
+
 def rebuild(using=None):
     """Rewrite every project's index rows (after a bulk load, or to repair an index)."""
     conn = connections[using or DEFAULT_DB_ALIAS]
     if conn.vendor == "postgresql":
-        from . import search_pg
-
         with conn.cursor() as cursor:
-            for statement in search_pg.rebuild_sql():
-                cursor.execute(statement)
+            cursor.execute(POSTGRES_REBUILD)
     if conn.vendor != "sqlite":
         return
     with conn.cursor() as cursor:

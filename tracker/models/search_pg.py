@@ -11,7 +11,7 @@ through (admin, imports and their bulk path, commands, pg_restore writes the tab
 themselves); one refresh per statement, however many rows it touched. A TRUNCATE of the
 projects empties both."""
 
-from .search import ALL, PUBLIC, PUBLISHED
+from .search import ALL, POSTGRES_REBUILD, PUBLIC, PUBLISHED
 
 #: The configuration both the documents and the queries use.
 CONFIG = "russian"
@@ -102,7 +102,7 @@ END $$;""",
 
 
 def rebuild_sql():
-    return ["SELECT tracker_search_refresh(ARRAY(SELECT id FROM tracker_project))"]
+    return [POSTGRES_REBUILD]
 
 
 def backward_sql():
