@@ -11,6 +11,8 @@ def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for statement in [*search_pg.forward_sql(), *search_pg.rebuild_sql()]:
             schema_editor.execute(statement)
+        # The news pool reads the commonest words from the statistics ANALYZE gathers.
+        schema_editor.execute(f"ANALYZE {search_pg.ALL}")
 
 
 def backward(apps, schema_editor):

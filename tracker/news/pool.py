@@ -1,19 +1,19 @@
 """The candidate pool: the projects whose words share most with a news item's, fetched
-through the database's full-text index — SQLite's FTS5 table of lemmas and stems
-(tracker/models/search.py), PostgreSQL's GIN indexes over `to_tsvector('russian', …)` —
-so that a search over 100,000 projects reads only the projects that share a word."""
+through the database's full-text index of one document per project — SQLite's FTS5 table
+of lemmas and stems (tracker/models/search.py), PostgreSQL's weighted `tsvector` table
+(tracker/models/search_pg.py) — so that a search over 100,000 projects reads only the
+projects that share a word. On both, the words most projects hold are left out of the
+pool query: SQLite counts them in its vocabulary table, PostgreSQL in the most common
+elements ANALYZE records for the documents."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Q
 
-from tracker.models import Evidence, Participation, Project
 from tracker.models.search import ALL, CONFIG
 
 #: Projects fetched by words, overall and again within the regions the text names.
 POOL = 40
-#: A word held by more than this share of the projects is left out of the pool query
-#: (SQLite; it still counts in the ranking), unless the item has no rarer word.
+#: A word held by more than this share of the projects is left out of the pool query (it
+#: still counts in the ranking), unless the item has no rarer word.
 COMMON_SHARE = 0.02
 VOCABULARY = "tracker_search_vocab"
 
@@ -50,37 +50,49 @@ def _sqlite(using, keys, before, regions, columns=""):
         return [row[0] for row in cursor.fetchall()]
 
 
-def _postgres(using, words, before, regions):
-    query = None
-    for word in words:
-        one = SearchQuery(word, config=CONFIG, search_type="plain")
-        query = one if query is None else query | one
-    projects = Project.objects.using(using)
+def _lexemes(using, words):
+    """The distinct lexemes PostgreSQL reads `words` as, without the commonest ones (by
+    ANALYZE's most common elements of the index's documents), unless none would be left."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s)))", [CONFIG, " ".join(words)]
+        )
+        lexemes = sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE tablename = %s AND attname = %s",
+            [ALL, ALL],
+        )
+        row = cursor.fetchone()
+    shares = dict(zip(row[0], row[1])) if row and row[0] else {}
+    rare = [lexeme for lexeme in lexemes if shares.get(lexeme, 0) <= COMMON_SHARE]
+    return rare or sorted(lexemes, key=lambda lexeme: shares.get(lexeme, 0))[:3]
+
+
+def _postgres(using, lexemes, before, regions, weights=""):
+    query = " | ".join(f"'{lexeme}'{weights}" for lexeme in lexemes)
+    where, params = [f"s.{ALL} @@ to_tsquery('simple', %s)"], [query]
     if before is not None:
-        projects = projects.filter(first_number__lt=before)
+        where.append("p.first_number < %s")
+        params.append(before)
     if regions:
-        projects = projects.filter(region_id__in=regions)
-    titles = SearchVector("title_ru", "title_en", "reference", "location", config=CONFIG)
-    evidence = Evidence.objects.annotate(document=SearchVector("summary_ru", "summary", config=CONFIG))
-    if before is not None:
-        evidence = evidence.filter(cycle__number__lt=before)
-    partners = Participation.objects.annotate(
-        document=SearchVector("organization__name", "organization__name_en", config=CONFIG)
+        where.append(f"p.region_id IN ({', '.join(['%s'] * len(regions))})")
+        params += list(regions)
+    sql = (
+        f"SELECT p.id FROM {ALL} s JOIN tracker_project p ON p.id = s.rowid WHERE {' AND '.join(where)}"
+        f" ORDER BY ts_rank(s.{ALL}, to_tsquery('simple', %s)) DESC, p.id LIMIT {POOL}"
     )
-    projects = projects.annotate(document=titles).filter(
-        Q(document=query)
-        | Q(pk__in=evidence.filter(document=query).values("project_id"))
-        | Q(pk__in=partners.filter(document=query).values("project_id"))
-    )
-    ranked = projects.annotate(rank=SearchRank(titles, query)).order_by("-rank", "pk")
-    return list(ranked.values_list("pk", flat=True)[:POOL])
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [*params, query])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def pool(keys, words, *, before=None, regions=(), using="default"):
     """Ids of the projects sharing words with the item: the best POOL overall and the best
     POOL within `regions`. With `before` (a cycle number), only projects first reported
-    before it; on SQLite the replay also asks the titles and partners alone, whose words
-    no later cycle changed, so that later evidence cannot push a project out."""
+    before it; the replay also asks the titles and partners alone (SQLite's columns,
+    PostgreSQL's weights A and B), whose words no later cycle changed, so that later
+    evidence cannot push a project out."""
     if not keys:
         return []
     if connections[using].vendor == "sqlite":
@@ -91,7 +103,12 @@ def pool(keys, words, *, before=None, regions=(), using="default"):
         if before is not None:
             ids += _sqlite(using, keys, before, regions, columns="{titles partners}")
     else:
-        ids = _postgres(using, words, before, ())
+        lexemes = _lexemes(using, words)
+        if not lexemes:
+            return []
+        ids = _postgres(using, lexemes, before, ())
         if regions:
-            ids += _postgres(using, words, before, regions)
+            ids += _postgres(using, lexemes, before, regions)
+        if before is not None:
+            ids += _postgres(using, lexemes, before, regions, weights=":AB")
     return list(dict.fromkeys(ids))
