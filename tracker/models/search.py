@@ -284,7 +284,7 @@ def matching(queryset, text, up_to=None):
 def _postgres(queryset, text, relation):
     query = None
     for term in words.query_terms(text):
-        single = [alternative for alternative in term if re.fullmatch(r"\w+", alternative)]
+        single = [alternative for alternative in term if re.fullmatch(r"[^\W_]+", alternative)]
         either = _lexemes(queryset.db, single)
         for alternative in term if either is None else [a for a in term if a not in single]:
             one = SearchQuery(alternative, config=CONFIG, search_type="plain" if alternative in single else "phrase")
