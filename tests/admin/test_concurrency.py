@@ -146,3 +146,41 @@ def test_concurrent_writers_on_an_sqlite_file_lose_nothing_and_never_see_locked(
     result = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert "errors 0 []" in result.stdout, result.stdout + result.stderr[-3000:]
     assert "projects 150 evidence 150 stalled 150" in result.stdout
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_writing_evidence_on_one_project_at_once_both_land_in_the_search_index(cycles, region):
+    import time
+
+    from django.db import transaction
+
+    from tests.factories import add_evidence
+    from tracker.models import Evidence, Project
+    from tracker.models.search import matching
+
+    project = make_project(region, cycles[1], reference="AMU-300")
+    source = add_evidence(project, cycles[1]).source
+    barrier, errors = threading.Barrier(2), []
+    NAMES = ("Альтаир", "Бетельгейзе")
+
+    def write(n):
+        try:
+            with transaction.atomic():
+                barrier.wait()
+                time.sleep(0.2 * n)  # the second refreshes while the first still holds its row
+                Evidence.objects.create(project=project, cycle=cycles[1], kind=Evidence.Kind.EFFORT,
+                                        summary_ru=f"Гиперзвуковой стенд «{NAMES[n]}».", source=source)
+                time.sleep(0.6 * (1 - n))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(2)]
+    [thread.start() for thread in threads]
+    [thread.join() for thread in threads]
+    assert errors == []
+    assert Evidence.objects.filter(project=project, summary_ru__startswith="Гиперзвуковой").count() == 2
+    for name in NAMES:
+        assert list(matching(Project.objects.all(), f"стенд {name}").values_list("reference", flat=True)) == ["AMU-300"]

@@ -31,12 +31,23 @@ def _document(published):
         WHERE e.project_id = p.id{cycle}), '')), 'C')"""
 
 
+def _refresh(table, published):
+    # Two transactions refreshing the same project at once queue on its index row (locked
+    # first, in id order); each later statement of the function reads afresh, so the second
+    # builds the document from the first's committed rows too, and the upsert never fails
+    # on the other's new row.
+    return f"""
+    SELECT count(*) FROM (SELECT 1 FROM {table} WHERE rowid = ANY(ids) ORDER BY rowid FOR UPDATE) AS locked;
+    DELETE FROM {table} WHERE rowid = ANY(ids) AND NOT EXISTS (SELECT 1 FROM tracker_project p WHERE p.id = rowid);
+    INSERT INTO {table} (rowid, {table}) SELECT p.id, {_document(published)} FROM tracker_project p
+    WHERE p.id = ANY(ids) ORDER BY p.id
+    ON CONFLICT (rowid) DO UPDATE SET {table} = EXCLUDED.{table};"""
+
+
 REFRESH = f"""
 CREATE OR REPLACE FUNCTION tracker_search_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    DELETE FROM {ALL} WHERE rowid = ANY(ids);
-    DELETE FROM {PUBLIC} WHERE rowid = ANY(ids);
-    INSERT INTO {ALL} (rowid, {ALL}) SELECT p.id, {_document(False)} FROM tracker_project p WHERE p.id = ANY(ids);
-    INSERT INTO {PUBLIC} (rowid, {PUBLIC}) SELECT p.id, {_document(True)} FROM tracker_project p WHERE p.id = ANY(ids);
+{_refresh(ALL, False)}
+{_refresh(PUBLIC, True)}
 $$;"""
 
 #: table → the projects a changed row touches, as a query over the transition table `rows`.
