@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from ratings.models import Cycle, FederalDistrict, Rating
 from tests.factories import add_evidence, add_partner, make_cycle, make_organization, make_project, make_region, make_source
-from tracker.models import Evidence, Project, StatusChange
+from tracker.models import Evidence, NewsItem, Project, StatusChange
 from tracker.models.common import DatePrecision
 from tracker.models.organizations import OrganizationKind
 from tracker.models.projects import Currency, ParticipationRole, Sector, StatusBasis
@@ -102,6 +102,19 @@ def world(cycles, region):
         if status != Project.Status.ANNOUNCED and cycles[2].pk:
             history.append_status_change(project, status, cycles[2], evidence=evidence,
                                          basis=list(StatusBasis)[n % len(StatusBasis)])
+    now = datetime.datetime(2026, 6, 1, tzinfo=datetime.timezone.utc)
+    items = [
+        ("В Приморском крае введен в эксплуатацию «Проект номер 2», сообщила «Организация 1» 15 марта 2026 года.", "ru"),
+        ("Project number 3 in Primorsky Krai was frozen in December 2025, Организация 2 said.", "en"),
+        ("Der Bau hat begonnen.", "other"),
+    ]
+    for (text, language), decision in zip(items * 2, NewsItem.Decision.values + [NewsItem.Decision.NEW] * 2):
+        NewsItem.objects.create(
+            text=text, language=language, decision=decision, decided_at=None if decision == "new" else now,
+            evidence=Evidence.objects.first() if decision == "linked" else None,
+            project=Project.objects.first() if decision == "new_project" else None,
+            source_name="Источник", url="https://example.org/news",
+        )
     return Cycle.objects.get(number=4)
 
 
@@ -115,6 +128,9 @@ def record_strings():
                   if isinstance(f, (models.CharField, models.TextField)) and not f.choices]
         for row in model.objects.values_list(*fields) if fields else ():
             texts.update(value for value in row if isinstance(value, str) and len(value) > 1)
+    # A news item is shown with the words the tracker found marked, so in pieces.
+    for text in NewsItem.objects.values_list("text", flat=True):
+        texts.update(re.findall(r"[A-Za-z][A-Za-z_'’]*", text))
     return sorted(texts, key=len, reverse=True)
 
 
@@ -173,11 +189,16 @@ def test_every_admin_page_an_editor_reaches_speaks_russian(editor_client, world)
         reverse("admin:tracker_project_import"),
         reverse("admin:tracker_project_export"),
         reverse("admin:password_change"),
+        reverse("admin:tracker_newsitem_changelist"),
+        reverse("admin:tracker_newsitem_import"),
+        reverse("admin:tracker_newsitem_add"),
+        *(reverse("admin:tracker_newsitem_decide", args=[item.pk]) for item in NewsItem.objects.all()),
     ]
     pages = crawl(editor_client, start)
     assert len(pages) > 60, sorted(pages)
     for name in ["tracker/project", "tracker/evidence", "tracker/statuschange", "tracker/organization", "tracker/source",
-                 "tracker/participation", "ratings/region", "ratings/rating", "ratings/cycle", "audit/auditentry"]:
+                 "tracker/participation", "ratings/region", "ratings/rating", "ratings/cycle", "audit/auditentry",
+                 "tracker/newsitem"]:
         assert any(f"/admin/{name}/" in url for url in pages), name
     strings, codes = record_strings(), choice_codes()
     found = {}

@@ -137,3 +137,15 @@ def test_a_third_language_gets_a_sensible_result(record):
     proposal = Matcher().propose("黑河大桥已通车。Die Brücke wurde eröffnet.")
     assert proposal.language == NewsItem.Language.OTHER
     assert proposal.kind is None and proposal.regions == []
+
+
+def test_a_long_item_finds_names_fuzzily_in_its_first_words_and_exactly_after(record):
+    from tracker.news.organisations import FUZZY_WORDS
+
+    filler = "Делегация осмотрела площадку и провела встречу. " * (FUZZY_WORDS // 6 + 10)
+    early = Matcher().propose("Компания «Газпром гелий сервиса» подписала меморандум. " + filler)
+    assert [f.organization.name for f in early.organizations] == ["Газпром гелий сервис"]
+    late = Matcher().propose(filler + " В проекте участвует Газпром гелий сервис, сообщил Haval.")
+    assert {f.organization.name for f in late.organizations} == {"Газпром гелий сервис", "Haval"}
+    fuzzy_late = Matcher().propose(filler + " Компания «Газпром гелий сервиса» подписала меморандум.")
+    assert fuzzy_late.organizations == []

@@ -20,6 +20,10 @@ _NON_WORD = re.compile(r"[^\w]+")
 #: The score (0–100) a window of the text must reach against a known name.
 FUZZY_CUTOFF = 88
 MAX_WINDOW = 6
+#: Names are matched fuzzily within an item's first this many words (a long article's
+#: lede and body), exactly in the rest: the fuzzy pass costs a comparison with every
+#: known name per window.
+FUZZY_WORDS = 1000
 _QUOTED = re.compile(r"«([^«»]{2,80})»|\"([^\"]{2,80})\"|“([^”]{2,80})”")
 _LATIN_NAME = re.compile(
     r"\b((?:[A-Z][\w&-]*\s+){1,4}(?:Co\.?|Ltd\.?|LLC|Inc\.?|Group|Corporation|Company|Holding|Line|Bank))\b"
@@ -62,6 +66,20 @@ class OrganizationFinder:
                 for short in _abbreviations(name):
                     self.abbreviations.setdefault(short, org)
         self.names = list(self.by_name)
+        # Names by their number of words: a window is compared with names of about its length.
+        by_words = {}
+        for name in self.names:
+            by_words.setdefault(name.count(" ") + 1, []).append(name)
+        self.near = {
+            words: [n for count in (words - 1, words, words + 1) for n in by_words.get(count, ())]
+            for words in range(1, MAX_WINDOW + 1)
+        }
+
+    def _fuzzy(self, window, cache):
+        if window not in cache:
+            names = self.near.get(window.count(" ") + 1, ())
+            cache[window] = process.extractOne(window, names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        return cache[window]
 
     def _windows(self, tokens):
         for first, token in enumerate(tokens):
@@ -75,12 +93,16 @@ class OrganizationFinder:
         words the better (then the longer) one counts."""
         hits = [(100.0, (t.start, t.end), self.abbreviations[t.text]) for t in tokens if t.text in self.abbreviations]
         if self.names:
+            cache = {}
             for first, last in self._windows(tokens):
                 start, end = tokens[first].start, tokens[last].end
                 window = normalise(text[start:end])
                 if len(window) < 4:
                     continue
-                best = process.extractOne(window, self.names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+                if window in self.by_name:
+                    best = (window, 100.0)
+                else:
+                    best = self._fuzzy(window, cache) if first < FUZZY_WORDS else None
                 if best is not None:
                     hits.append((best[1], (start, end), self.by_name[best[0]]))
         found, taken = {}, []
