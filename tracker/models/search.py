@@ -235,19 +235,24 @@ class SearchRowPublic(SearchRow):
         db_table = PUBLIC
 
 
-def _lexemes(using, forms):
-    """The distinct lexemes PostgreSQL reads the words `forms` (every form of one word) as,
-    as one query of their alternatives; None when there are none (stop words only)."""
-    if not forms:
-        return None
+def lexemes(using, words):
+    """The distinct lexemes, sorted, PostgreSQL reads `words` as (stop words give none)."""
+    if not words:
+        return []
     with connections[using].cursor() as cursor:
         cursor.execute(
-            "SELECT DISTINCT unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s)))", [CONFIG, " ".join(forms)]
+            "SELECT DISTINCT unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s)))", [CONFIG, " ".join(words)]
         )
-        lexemes = sorted(row[0] for row in cursor.fetchall())
-    if not lexemes:
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _lexemes(using, forms):
+    """The lexemes of the words `forms` (every form of one word) as one query of their
+    alternatives; None when there are none."""
+    found = lexemes(using, forms)
+    if not found:
         return None
-    return SearchQuery(" | ".join(f"'{lexeme}'" for lexeme in lexemes), config="simple", search_type="raw")
+    return SearchQuery(" | ".join(f"'{lexeme}'" for lexeme in found), config="simple", search_type="raw")
 
 
 #: PostgreSQL's configuration: Russian words by the Russian Snowball stemmer, Latin ones

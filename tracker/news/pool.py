@@ -8,7 +8,7 @@ elements ANALYZE records for the documents."""
 
 from django.db import connections
 
-from tracker.models.search import ALL, CONFIG
+from tracker.models.search import ALL, lexemes
 
 #: Projects fetched by words, overall and again within the regions the text names.
 POOL = 40
@@ -30,11 +30,11 @@ def _rare(using, keys):
     return rare or sorted(keys, key=lambda key: counts.get(key, 0))[:3]
 
 
-def _sqlite(using, keys, before, regions, columns=""):
-    expression = " OR ".join(f'"{key}"' for key in keys)
-    if columns:
-        expression = f"{columns} : ({expression})"
-    where, params = [f"{ALL} MATCH %s"], [expression]
+def _fetch(using, match, params, rank, before, regions):
+    """The best POOL project ids whose index row satisfies `match` (SQL over the index `s`,
+    with `params`), ordered by `rank`; only projects first reported before `before` and in
+    `regions` when given."""
+    where, params = [match], list(params)
     if before is not None:
         where.append("p.first_number < %s")
         params.append(before)
@@ -43,21 +43,25 @@ def _sqlite(using, keys, before, regions, columns=""):
         params += list(regions)
     sql = (
         f"SELECT p.id FROM {ALL} s JOIN tracker_project p ON p.id = s.rowid WHERE {' AND '.join(where)}"
-        f" ORDER BY s.rank LIMIT {POOL}"
+        f" ORDER BY {rank[0]}, p.id LIMIT {POOL}"
     )
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *rank[1]])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _sqlite(using, keys, before, regions, columns=""):
+    expression = " OR ".join(f'"{key}"' for key in keys)
+    if columns:
+        expression = f"{columns} : ({expression})"
+    return _fetch(using, f"{ALL} MATCH %s", [expression], ("s.rank", []), before, regions)
 
 
 def _lexemes(using, words):
     """The distinct lexemes PostgreSQL reads `words` as, without the commonest ones (by
     ANALYZE's most common elements of the index's documents), unless none would be left."""
+    found = lexemes(using, words)
     with connections[using].cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s)))", [CONFIG, " ".join(words)]
-        )
-        lexemes = sorted(row[0] for row in cursor.fetchall())
         cursor.execute(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
             " WHERE tablename = %s AND attname = %s",
@@ -65,26 +69,14 @@ def _lexemes(using, words):
         )
         row = cursor.fetchone()
     shares = dict(zip(row[0], row[1])) if row and row[0] else {}
-    rare = [lexeme for lexeme in lexemes if shares.get(lexeme, 0) <= COMMON_SHARE]
-    return rare or sorted(lexemes, key=lambda lexeme: shares.get(lexeme, 0))[:3]
+    rare = [lexeme for lexeme in found if shares.get(lexeme, 0) <= COMMON_SHARE]
+    return rare or sorted(found, key=lambda lexeme: shares.get(lexeme, 0))[:3]
 
 
-def _postgres(using, lexemes, before, regions, weights=""):
-    query = " | ".join(f"'{lexeme}'{weights}" for lexeme in lexemes)
-    where, params = [f"s.{ALL} @@ to_tsquery('simple', %s)"], [query]
-    if before is not None:
-        where.append("p.first_number < %s")
-        params.append(before)
-    if regions:
-        where.append(f"p.region_id IN ({', '.join(['%s'] * len(regions))})")
-        params += list(regions)
-    sql = (
-        f"SELECT p.id FROM {ALL} s JOIN tracker_project p ON p.id = s.rowid WHERE {' AND '.join(where)}"
-        f" ORDER BY ts_rank(s.{ALL}, to_tsquery('simple', %s)) DESC, p.id LIMIT {POOL}"
-    )
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, [*params, query])
-        return [row[0] for row in cursor.fetchall()]
+def _postgres(using, found, before, regions, weights=""):
+    query = " | ".join(f"'{lexeme}'{weights}" for lexeme in found)
+    rank = (f"ts_rank(s.{ALL}, to_tsquery('simple', %s)) DESC", [query])
+    return _fetch(using, f"s.{ALL} @@ to_tsquery('simple', %s)", [query], rank, before, regions)
 
 
 def pool(keys, words, *, before=None, regions=(), using="default"):
