@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+from tracker.ops import runtime  # noqa: E402  (the apps are loaded only now)
+
+runtime.settle()

@@ -42,3 +42,25 @@ def test_the_search_benchmark_times_the_page_the_query_and_the_floor():
 def test_the_other_benchmarks_run_and_roll_back(command):
     assert figures(*command)
     assert Project.objects.count() == 0
+
+
+def test_a_settled_process_has_frozen_what_it_loaded_and_collects_less_often():
+    import gc
+
+    from tracker.ops import runtime
+
+    before = gc.get_threshold()
+    with runtime.settled():
+        assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold() == runtime.THRESHOLDS
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+
+
+def test_the_server_process_is_settled_before_its_first_request():
+    import subprocess
+    import sys
+
+    code = "import gc, config.wsgi; print(gc.get_freeze_count(), gc.get_threshold()[0])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    frozen, threshold = map(int, result.stdout.split())
+    assert frozen > 10_000 and threshold == 100_000

@@ -8,6 +8,7 @@ from django.db import connection
 from tests.factories import add_evidence, add_partner, make_cycle, make_organization, make_project
 from tests.pages.test_publication import count_shown
 from tracker.models import Evidence, Organization, Participation, Project, words
+from tracker.models import search
 from tracker.models.search import matching, rebuild
 from tracker.spreadsheets.importer import import_datasets, read_dataset
 
@@ -138,3 +139,34 @@ def test_a_rebuilt_index_holds_the_same_rows(cycles, region, bridge):
         assert rows() == before
     assert [len(table) for table in before] == [Project.objects.count()] * 2
     assert "черновик" in before[0][0][1] and "черновик" not in before[1][0][1]
+
+
+def test_a_bulk_load_writes_the_index_once_at_its_end(cycles, region, bridge):
+    doomed = make_project(region, cycles[0], reference="AMU-109", title_ru="Склад зерна")
+    with search.deferred():
+        make_project(region, cycles[0], reference="AMU-110", title_ru="Элеватор на Зее")
+        add_evidence(bridge, cycles[1], summary_ru="Пролёты собраны.")
+        doomed.delete()
+        assert found("элеваторы") == set()  # the triggers stand aside inside
+    assert found("элеваторы") == {"AMU-110"} and found("пролеты") == {"AMU-101"}
+    assert found("склад") == set()
+    with connection.cursor() as cursor:
+        for table in search.TABLES:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            assert cursor.fetchone()[0] == Project.objects.count()
+    make_project(region, cycles[0], reference="AMU-111", title_ru="Паром")  # and are back after it
+    assert found("паромы") == {"AMU-111"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row versions (xmin) are PostgreSQL's")
+def test_a_write_that_changes_no_word_leaves_the_document_as_it_was(cycles, region, bridge):
+    def version():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT xmin::text FROM tracker_search WHERE rowid = %s", [bridge.pk])
+            return cursor.fetchone()[0]
+
+    before = version()
+    Project.objects.filter(pk=bridge.pk).update(amount=1000, currency="RUB")
+    assert version() == before
+    Project.objects.filter(pk=bridge.pk).update(title_ru="Мост через Зею")
+    assert version() != before

@@ -31,7 +31,7 @@ class PartnerCountryFilter(admin.SimpleListFilter):
     parameter_name = "partner_country"
 
     def lookups(self, request, model_admin):
-        return used_country_choices(Organization.objects.values_list("country", flat=True).distinct())
+        return used_country_choices(Organization.objects.values_list("country", flat=True).order_by().distinct())
 
     lookup = "participants__country"
 

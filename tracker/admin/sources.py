@@ -14,7 +14,7 @@ class CountryFilter(admin.SimpleListFilter):
     parameter_name = "country"
 
     def lookups(self, request, model_admin):
-        return used_country_choices(Organization.objects.values_list("country", flat=True).distinct())
+        return used_country_choices(Organization.objects.values_list("country", flat=True).order_by().distinct())
 
     def queryset(self, request, queryset):
         return queryset.filter(country=self.value()) if self.value() else queryset

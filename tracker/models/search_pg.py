@@ -11,7 +11,7 @@ through (admin, imports and their bulk path, commands, pg_restore writes the tab
 themselves); one refresh per statement, however many rows it touched. A TRUNCATE of the
 projects empties both."""
 
-from .search import ALL, POSTGRES_REBUILD, PUBLIC, PUBLISHED
+from .search import ALL, DEFERRED, POSTGRES_REBUILD, PUBLIC, PUBLISHED
 
 #: The configuration both the documents and the queries use.
 CONFIG = "russian"
@@ -35,13 +35,15 @@ def _refresh(table, published):
     # Two transactions refreshing the same project at once queue on its index row (locked
     # first, in id order); each later statement of the function reads afresh, so the second
     # builds the document from the first's committed rows too, and the upsert never fails
-    # on the other's new row.
+    # on the other's new row. A document that comes out as it was is not written again (no
+    # dead row, no new index entries: most writes — a status, an amount — change no word).
     return f"""
     SELECT count(*) FROM (SELECT 1 FROM {table} WHERE rowid = ANY(ids) ORDER BY rowid FOR UPDATE) AS locked;
     DELETE FROM {table} WHERE rowid = ANY(ids) AND NOT EXISTS (SELECT 1 FROM tracker_project p WHERE p.id = rowid);
     INSERT INTO {table} (rowid, {table}) SELECT p.id, {_document(published)} FROM tracker_project p
     WHERE p.id = ANY(ids) ORDER BY p.id
-    ON CONFLICT (rowid) DO UPDATE SET {table} = EXCLUDED.{table};"""
+    ON CONFLICT (rowid) DO UPDATE SET {table} = EXCLUDED.{table}
+    WHERE {table}.{table} IS DISTINCT FROM EXCLUDED.{table};"""
 
 
 REFRESH = f"""
@@ -76,6 +78,9 @@ def _function(table, event):
     sql = f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('{DEFERRED}', true) = 'on' THEN  -- a bulk load: rebuilt once at its end
+        RETURN NULL;
+    END IF;
     PERFORM tracker_search_refresh(ARRAY(SELECT DISTINCT t.id FROM ({touched}) AS t(id) WHERE t.id IS NOT NULL));
     RETURN NULL;
 END $$;"""
@@ -114,6 +119,11 @@ END $$;""",
 
 def rebuild_sql():
     return [POSTGRES_REBUILD]
+
+
+def refresh_functions_sql():
+    """The functions alone (CREATE OR REPLACE), for a database whose triggers exist."""
+    return [REFRESH, *(_function(table, event)[1] for table in TOUCHED for event in EVENTS)]
 
 
 def backward_sql():

@@ -38,7 +38,7 @@ def organization_list(request):
     organizations = Organization.objects.annotate(
         project_count=Count("participations__project", filter=visible, distinct=True)
     ).filter(project_count__gt=0)
-    countries = used_country_choices(organizations.values_list("country", flat=True).distinct())
+    countries = used_country_choices(organizations.values_list("country", flat=True).order_by().distinct())
     text = (request.GET.get("q") or "").strip()[:200]
     for word in text.split()[:MAX_WORDS]:
         organizations = organizations.filter(Q(name__icontains=word) | Q(name_en__icontains=word))

@@ -23,7 +23,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def partner_countries():
     """The partners' countries, by name in the reader's language."""
-    return used_country_choices(Organization.objects.values_list("country", flat=True).distinct())
+    return used_country_choices(Organization.objects.values_list("country", flat=True).order_by().distinct())
 
 
 class FilterForm(forms.Form):

@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.test import Client, override_settings
 
 from ratings.models import Cycle, Region
-from tracker.ops import synthetic
+from tracker.ops import runtime, synthetic
 from tracker.spreadsheets.formats import CSV
 from tracker.models import Evidence, Project
 from tracker.status.unresolved import status_projects
@@ -129,7 +129,8 @@ class Command(BaseCommand):
             "projects list filtered": "/projects/?status=stalled&sector=energy&ordering=-amount",
         }
         client = Client(SERVER_NAME="localhost")
-        with override_settings(TRACKER_PAGE_CACHE=False):
+        # settled as a server process is before its first request
+        with runtime.settled(), override_settings(TRACKER_PAGE_CACHE=False):
             for name, url in pages.items():
                 for _ in range(3):  # warm-up
                     client.get(url)
