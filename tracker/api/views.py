@@ -45,8 +45,8 @@ def stably_ordered(queryset, key="reference"):
     else the most relevant first for a search —, ties broken by `key`, so pages never overlap."""
     order = list(queryset.query.order_by)
     if not order and "search_rank" in queryset.query.annotations:
-        order = ["search_rank"]
-    if key not in {str(field).lstrip("-") for field in order}:
+        order = ["search_rank", "pk"]  # equally relevant ones by id, as on the page
+    if not {key, "pk"} & {str(field).lstrip("-") for field in order}:
         order.append(key)
     return queryset.order_by(*order)
 

@@ -211,7 +211,9 @@ def project_list(request):
         )
     query = filters.search_text
     ranked = "search_rank" in projects.query.annotations
-    order = projects.query.order_by or (["search_rank", "reference"] if ranked else ["reference"])
+    # Equally relevant projects in the index's own order (their ids): the database then
+    # sorts the matches alone and reads only the page's projects (README, "Search").
+    order = projects.query.order_by or (["search_rank", "pk"] if ranked else ["reference"])
     page = page_of(request, projects.order_by(*order))
     page.object_list = attach_marks(page.object_list, audience.up_to, audience.up_to)
     if query:

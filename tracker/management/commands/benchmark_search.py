@@ -126,7 +126,7 @@ def timed(work, runs):
 
 
 def first_page(text):
-    found = matching(Project.objects.all(), text).order_by("search_rank", "reference")
+    found = matching(Project.objects.all(), text).order_by("search_rank", "pk")
     return found.count(), list(found.values_list("pk", flat=True)[:50])
 
 
