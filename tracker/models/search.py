@@ -263,13 +263,26 @@ def lexemes(using, words):
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _lexemes(using, forms):
-    """The lexemes of the words `forms` (every form of one word) as one query of their
-    alternatives; None when there are none."""
-    found = lexemes(using, forms)
-    if not found:
+def _lexemes_of(using, words):
+    """{word: its lexemes} for each of `words`, from one query."""
+    if not words:
+        return {}
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT w, unnest(tsvector_to_array(to_tsvector(%s::regconfig, w))) FROM unnest(%s::text[]) AS w",
+            [CONFIG, list(words)],
+        )
+        found = {}
+        for word, lexeme in cursor.fetchall():
+            found.setdefault(word, set()).add(lexeme)
+        return found
+
+
+def _either(lexemes):
+    """One query of the alternatives `lexemes`; None when there are none."""
+    if not lexemes:
         return None
-    return SearchQuery(" | ".join(f"'{lexeme}'" for lexeme in found), config="simple", search_type="raw")
+    return SearchQuery(" | ".join(f"'{lexeme}'" for lexeme in sorted(lexemes)), config="simple", search_type="raw")
 
 
 #: PostgreSQL's configuration: Russian words by the Russian Snowball stemmer, Latin ones
@@ -305,9 +318,11 @@ def matching(queryset, text, up_to=None):
 
 def _postgres(queryset, text, relation):
     query = None
-    for term in words.query_terms(text):
-        single = [alternative for alternative in term if re.fullmatch(r"[^\W_]+", alternative)]
-        either = _lexemes(queryset.db, single)
+    terms = words.query_terms(text)
+    singles = [[alternative for alternative in term if re.fullmatch(r"[^\W_]+", alternative)] for term in terms]
+    found = _lexemes_of(queryset.db, {word for single in singles for word in single})
+    for term, single in zip(terms, singles):
+        either = _either(set().union(*(found.get(word, set()) for word in single)))
         for alternative in term if either is None else [a for a in term if a not in single]:
             one = SearchQuery(alternative, config=CONFIG, search_type="plain" if alternative in single else "phrase")
             either = one if either is None else either | one
