@@ -170,3 +170,12 @@ def test_a_write_that_changes_no_word_leaves_the_document_as_it_was(cycles, regi
     assert version() == before
     Project.objects.filter(pk=bridge.pk).update(title_ru="Мост через Зею")
     assert version() != before
+
+
+def test_equally_relevant_projects_follow_in_the_order_they_were_entered(client, cycles, region):
+    for reference in ("ZZZ-001", "AAA-001", "MMM-001"):
+        make_project(region, cycles[0], reference=reference, title_ru="Склад угля", title_en="Coal depot")
+    page = client.get("/projects/", {"q": "coal"}, **EN).content.decode()
+    assert page.index("ZZZ-001") < page.index("AAA-001") < page.index("MMM-001")
+    listed = client.get("/api/v1/projects/", {"q": "coal"}).json()["results"]
+    assert [row["reference"] for row in listed] == ["ZZZ-001", "AAA-001", "MMM-001"]
