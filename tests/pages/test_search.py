@@ -179,3 +179,24 @@ def test_equally_relevant_projects_follow_in_the_order_they_were_entered(client,
     assert page.index("ZZZ-001") < page.index("AAA-001") < page.index("MMM-001")
     listed = client.get("/api/v1/projects/", {"q": "coal"}).json()["results"]
     assert [row["reference"] for row in listed] == ["ZZZ-001", "AAA-001", "MMM-001"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel workers are PostgreSQL's")
+def test_a_search_is_counted_without_parallel_workers_and_nothing_else_is(client, cycles, region, bridge):
+    from django.test.utils import CaptureQueriesContext
+
+    def workers():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    before = workers()
+    assert before != "0"
+    for url in ("/projects/", "/api/v1/projects/"):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, {"q": "мосты"})
+        sql = [query["sql"] for query in queries.captured_queries]
+        serial = next(n for n, text in enumerate(sql) if "set_config('max_parallel_workers_per_gather', '0'" in text)
+        count = next(n for n, text in enumerate(sql) if "COUNT(*)" in text and "tracker_search" in text)
+        assert serial < count, sql
+        assert workers() == before  # the setting ended with its transaction

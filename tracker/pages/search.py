@@ -1,10 +1,13 @@
 """What the projects list shows of a search: the matched words marked, and for a project
 found by its evidence, the summary that matched (the index itself: tracker/models/search.py)."""
 
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from tracker.models import Evidence, words
+from tracker.models.search import without_parallel_workers
 
 #: Characters of a matched summary shown under the title.
 SNIPPET = 180
@@ -36,3 +39,15 @@ def attach_snippets(projects, query, up_to):
                 del pending[project_id]
                 break
     return projects
+
+
+class SearchPaginator(Paginator):
+    """Pages of any list; a search's count is made without parallel workers on
+    PostgreSQL (tracker/models/search.py `without_parallel_workers`)."""
+
+    @cached_property
+    def count(self):
+        if not hasattr(self.object_list, "query"):
+            return super().count
+        with without_parallel_workers(self.object_list):
+            return super().count

@@ -26,7 +26,7 @@ from . import charts, downloads, limits, stats, tilemap
 from .audience import PUBLIC_VIEW, audience_of
 from .cache import cached_page
 from .filters import ProjectFilter
-from .search import attach_snippets
+from .search import SearchPaginator, attach_snippets
 
 PAGE_SIZE = 50
 #: Projects listed per status (and unresolved) on a region's page; the rest are a link away.
@@ -124,7 +124,7 @@ def export_response(request, rows, build, extension, name):
 
 
 def page_of(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return SearchPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def report_page(request, projects, cycle, size=PAGE_SIZE, visible=None):
