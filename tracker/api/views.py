@@ -11,6 +11,7 @@ from rest_framework.reverse import reverse
 from ratings.models import Cycle, Rating, Region
 from ratings.numerals import from_roman
 from tracker.models import Evidence, Organization, Participation, Project, Release, StatusChange
+from tracker.pages.search import RELEVANCE
 from tracker.status.marks import attach_marks
 from tracker.status.unresolved import attach_follow_up, letter_at, status_from_letter, status_projects
 
@@ -45,7 +46,7 @@ def stably_ordered(queryset, key="reference"):
     else the most relevant first for a search —, ties broken by `key`, so pages never overlap."""
     order = list(queryset.query.order_by)
     if not order and "search_rank" in queryset.query.annotations:
-        order = ["search_rank", "pk"]  # equally relevant ones by id, as on the page
+        order = list(RELEVANCE)  # equally relevant ones by id, as on the page
     if not {key, "pk"} & {str(field).lstrip("-") for field in order}:
         order.append(key)
     return queryset.order_by(*order)

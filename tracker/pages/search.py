@@ -7,7 +7,10 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from tracker.models import Evidence, words
-from tracker.models.search import without_parallel_workers
+from tracker.models.search import BROAD, broadly_ordered, without_parallel_workers
+
+#: The order of a search by relevance: equally relevant projects by id.
+RELEVANCE = ("search_rank", "pk")
 
 #: Characters of a matched summary shown under the title.
 SNIPPET = 180
@@ -43,11 +46,15 @@ def attach_snippets(projects, query, up_to):
 
 class SearchPaginator(Paginator):
     """Pages of any list; a search's count is made without parallel workers on
-    PostgreSQL (tracker/models/search.py `without_parallel_workers`)."""
+    PostgreSQL (tracker/models/search.py `without_parallel_workers`), and a search in
+    order of relevance that found more than BROAD projects is broadly_ordered()."""
 
     @cached_property
     def count(self):
         if not hasattr(self.object_list, "query"):
             return super().count
         with without_parallel_workers(self.object_list):
-            return super().count
+            count = super().count
+        if count > BROAD and list(self.object_list.query.order_by) == list(RELEVANCE):
+            self.object_list = broadly_ordered(self.object_list)
+        return count

@@ -26,7 +26,7 @@ from . import charts, downloads, limits, stats, tilemap
 from .audience import PUBLIC_VIEW, audience_of
 from .cache import cached_page
 from .filters import ProjectFilter
-from .search import SearchPaginator, attach_snippets
+from .search import RELEVANCE, SearchPaginator, attach_snippets
 
 PAGE_SIZE = 50
 #: Projects listed per status (and unresolved) on a region's page; the rest are a link away.
@@ -213,8 +213,12 @@ def project_list(request):
     ranked = "search_rank" in projects.query.annotations
     # Equally relevant projects in the index's own order (their ids): the database then
     # sorts the matches alone and reads only the page's projects (README, "Search").
-    order = projects.query.order_by or (["search_rank", "pk"] if ranked else ["reference"])
+    order = projects.query.order_by or (RELEVANCE if ranked else ["reference"])
     page = page_of(request, projects.order_by(*order))
+    if ranked:  # the page's ids first, sorted alone, then their rows (thousands of matches)
+        ids = list(page.object_list.values_list("pk", flat=True))
+        by_id = {project.pk: project for project in list_projects(Project.objects.filter(pk__in=ids))}
+        page.object_list = [by_id[pk] for pk in ids]
     page.object_list = attach_marks(page.object_list, audience.up_to, audience.up_to)
     if query:
         attach_snippets(page.object_list, query, audience.up_to)
