@@ -340,7 +340,7 @@ def matching(queryset, text, up_to=None):
         in_head = Q(pk__in=rows.objects.filter(document__match=f"{{titles partners}} : ({expression})").values("pk"))
         return queryset.alias(
             search_rank=F(f"{relation}__rank"),
-            # for broadly_ordered(): the words in the titles or partners, and the rank there
+            # for broadly_ordered(): whether the titles or partners hold the words; for those, the rank
             search_tier=Case(When(in_head, then=Value(0)), default=Value(1)),
             search_head_rank=Case(When(in_head, then=F(f"{relation}__rank")), default=Value(None)),
         )
