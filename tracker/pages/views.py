@@ -135,10 +135,14 @@ def report_page(request, projects, cycle, size=PAGE_SIZE, visible=None):
     page = Paginator(projects.unresolved_ordered(cycle).values_list("pk", flat=True), size).get_page(
         request.GET.get("page") if request else 1
     )
-    ids = list(page.object_list)
-    found = status_projects().filter(pk__in=ids).with_cycle_statuses(cycle).select_related("region", "first_cycle")
-    by_id = {p.pk: p for p in found} if ids else {}
-    return page, attach_marks(attach_follow_up([by_id[pk] for pk in ids], cycle), cycle.number, visible)
+    found = status_projects().with_cycle_statuses(cycle).select_related("region", "first_cycle")
+    return page, attach_marks(attach_follow_up(in_order(list(page.object_list), found), cycle), cycle.number, visible)
+
+
+def in_order(ids, queryset):
+    """The rows of `queryset` whose ids are `ids`, in that order (one query; none for no ids)."""
+    by_id = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    return [by_id[pk] for pk in ids]
 
 
 def list_projects(queryset):
@@ -216,9 +220,7 @@ def project_list(request):
     order = projects.query.order_by or (RELEVANCE if ranked else ["reference"])
     page = page_of(request, projects.order_by(*order))
     if ranked:  # the page's ids first, sorted alone, then their rows (thousands of matches)
-        ids = list(page.object_list.values_list("pk", flat=True))
-        by_id = {project.pk: project for project in list_projects(Project.objects.filter(pk__in=ids))}
-        page.object_list = [by_id[pk] for pk in ids]
+        page.object_list = in_order(list(page.object_list.values_list("pk", flat=True)), list_projects(Project.objects))
     page.object_list = attach_marks(page.object_list, audience.up_to, audience.up_to)
     if query:
         attach_snippets(page.object_list, query, audience.up_to)
