@@ -200,23 +200,3 @@ def test_a_search_is_counted_without_parallel_workers_and_nothing_else_is(client
         count = next(n for n, text in enumerate(sql) if "COUNT(*)" in text and "tracker_search" in text)
         assert serial < count, sql
         assert workers() == before  # the setting ended with its transaction
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL ranks every match")
-def test_a_search_that_finds_very_many_ranks_titles_first_and_then_the_order_of_entry(client, cycles, region, monkeypatch):
-    from tracker.pages import search as page_search
-
-    once = make_project(region, cycles[0], reference="EVI-001", title_ru="Склад", title_en="Depot one")
-    add_evidence(once, cycles[0], summary="Coal was mentioned once among many other words about the depot and roads.")
-    thrice = make_project(region, cycles[0], reference="EVI-002", title_ru="Склад", title_en="Depot two")
-    add_evidence(thrice, cycles[0], summary="Coal, coal, coal.")
-    make_project(region, cycles[0], reference="TIT-001", title_ru="Угольный склад", title_en="Coal depot")
-
-    def order():
-        page = client.get("/projects/", {"q": "coal"}, **EN).content.decode()
-        return sorted(["EVI-001", "EVI-002", "TIT-001"], key=page.index)
-
-    assert order() == ["TIT-001", "EVI-002", "EVI-001"]  # by relevance
-    monkeypatch.setattr(page_search, "BROAD", 2)
-    assert order() == ["TIT-001", "EVI-001", "EVI-002"]  # titles first, then by entry
-    assert count_shown(client.get("/projects/", {"q": "coal"}, **EN).content) == 3

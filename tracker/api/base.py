@@ -13,7 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from ratings.models import Cycle
 from tracker.pages import limits
 from tracker.pages.audience import Audience, published_up_to
-from tracker.pages.search import SearchPaginator
+from tracker.pages.search import ExactSearchPaginator
 
 from .errors import refusal
 from .throttling import TooManyRequests
@@ -96,7 +96,7 @@ class Pagination(PageNumberPagination):
     """`?page=` from 1 and `?page_size=` up to MAX_PAGE_SIZE; a page size that is not a
     whole number from 1 up is refused (400), not quietly replaced."""
 
-    django_paginator_class = SearchPaginator
+    django_paginator_class = ExactSearchPaginator
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE

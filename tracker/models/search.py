@@ -17,7 +17,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
 
 from . import words
 
@@ -235,6 +235,23 @@ class Match(models.Lookup):
         return f"{lhs} @@ {rhs}", [*lhs_params, *rhs_params]
 
 
+#: PostgreSQL: the head of a document — its titles, reference, location (weight A) and
+#: partners' names (B) — which has a GIN index of its own (migration 0032).
+HEAD = "ts_filter({}, '{{a,b}}')"
+
+
+@DocumentField.register_lookup
+class HeadMatch(models.Lookup):
+    """PostgreSQL: the document's head holds the query (SQLite filters its FTS columns)."""
+
+    lookup_name = "head_match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{HEAD.format(lhs)} @@ {rhs}", [*lhs_params, *rhs_params]
+
+
 class SearchRow(models.Model):
     """A row of the SQLite index, read only through a project's join."""
 
@@ -323,7 +340,11 @@ def matching(queryset, text, up_to=None):
     Every word anywhere in the project's titles, location, partners' names and evidence
     summaries, on both databases; ranked with titles weighing most, then partners — by
     bm25 on SQLite, by ts_rank over the same weighted document on PostgreSQL
-    (tracker/models/search_pg.py)."""
+    (tracker/models/search_pg.py).
+
+    Also the aliases `search_head` — whether the titles, reference, location or partners'
+    names hold the words — and `search_entry`, for a search that finds more than BROAD
+    projects (tracker/pages/search.py `BroadResults`)."""
     terms = words.query_keys(text)
     if not terms:
         return queryset.none().alias(search_rank=Value(0.0))
@@ -337,30 +358,26 @@ def matching(queryset, text, up_to=None):
         )
         queryset = queryset.filter(**{f"{relation}__document__match": expression})
         rows = SearchRowAll if relation == "search_all" else SearchRowPublic
+        # (a second MATCH of the same FTS table cannot share its scan: a subquery of its own)
         in_head = Q(pk__in=rows.objects.filter(document__match=f"{{titles partners}} : ({expression})").values("pk"))
-        return queryset.alias(
-            search_rank=F(f"{relation}__rank"),
-            # for broadly_ordered(): whether the titles or partners hold the words; for those, the rank
-            search_tier=Case(When(in_head, then=Value(0)), default=Value(1)),
-            search_head_rank=Case(When(in_head, then=F(f"{relation}__rank")), default=Value(None)),
-        )
+        return queryset.alias(search_rank=F(f"{relation}__rank"), search_head=_boolean(in_head), **_entry(relation))
     return _postgres(queryset, text, relation)
 
 
-#: A search that finds more projects than this is ordered by broadly_ordered().
+def _entry(relation):
+    """The alias `search_entry`: the project's id as the index holds it (its rowid) — in
+    that order SQLite's FTS table hands its matches over as it finds them, and a page
+    stops at its last row instead of sorting every match by the project's id."""
+    return {"search_entry": F(f"{relation}__pk")}
+
+
+def _boolean(condition):
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+#: A search that finds more projects than this counts them up to here only and shows
+#: those whose head holds the words first (tracker/pages/search.py `BroadResults`).
 BROAD = 20_000
-
-
-def broadly_ordered(queryset):
-    """A search's results when it found more than BROAD projects (SQLite): those whose
-    titles, reference, location or partners hold the words first, ranked among themselves,
-    then the others in the order they were entered — ranking a word most projects hold in
-    their evidence would take the page longer than everything else it does (bm25 over
-    77,000 matches: 132 ms; this order: 30), and would tell them apart by little more than
-    their length. PostgreSQL's ranking reads every match either way: it ranks them all."""
-    if connections[queryset.db].vendor != "sqlite" or "search_tier" not in queryset.query.annotations:
-        return queryset
-    return queryset.order_by("search_tier", F("search_head_rank").asc(nulls_last=True), "pk")
 
 
 def _postgres(queryset, text, relation):
@@ -376,4 +393,8 @@ def _postgres(queryset, text, relation):
         query = either if query is None else query & either
     queryset = queryset.filter(**{f"{relation}__document__match": query})
     # ts_rank weighs a word in the titles (A) 1.0, in a partner's name (B) 0.4, in evidence (C) 0.2.
-    return queryset.alias(search_rank=SearchRank(F(f"{relation}__document"), query) * Value(-1.0))
+    return queryset.alias(
+        search_rank=SearchRank(F(f"{relation}__document"), query) * Value(-1.0),
+        search_head=_boolean(Q(**{f"{relation}__document__head_match": query})),
+        **_entry(relation),
+    )

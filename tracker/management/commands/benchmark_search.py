@@ -20,9 +20,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.test import Client, override_settings
 
 from tracker.models import Evidence, Participation, Project, words
-from tracker.models import search
 from tracker.models.search import ALL, matching
-from tracker.pages.search import RELEVANCE
+from tracker.pages.search import RELEVANCE, SearchPaginator
 from tracker.ops import runtime, synthetic
 
 from .benchmark import Rollback, percentile
@@ -128,12 +127,9 @@ def timed(work, runs):
 
 
 def first_page(text):
-    """The count and the first page's ids, ordered as the projects page orders them."""
-    found = matching(Project.objects.all(), text).order_by(*RELEVANCE)
-    count = found.count()
-    if count > search.BROAD:
-        found = search.broadly_ordered(found)
-    return count, list(found.values_list("pk", flat=True)[:50])
+    """The count and the first page's ids, counted and ordered as the projects page does."""
+    page = SearchPaginator(matching(Project.objects.all(), text).order_by(*RELEVANCE), 50).page(1)
+    return page.paginator.count, list(page.object_list.values_list("pk", flat=True))
 
 
 def raw_first_page(text):
