@@ -220,36 +220,30 @@ class DocumentField(models.TextField):
     """The FTS5 table's hidden column of its own name, which `… MATCH` searches whole."""
 
 
-@DocumentField.register_lookup
-class Match(models.Lookup):
-    lookup_name = "match"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
-
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} @@ {rhs}", [*lhs_params, *rhs_params]
-
-
 #: PostgreSQL: the head of a document — its titles, reference, location (weight A) and
 #: partners' names (B) — which has a GIN index of its own (migration 0032).
 HEAD = "ts_filter({}, '{{a,b}}')"
 
 
 @DocumentField.register_lookup
-class HeadMatch(models.Lookup):
-    """PostgreSQL: the document's head holds the query (SQLite filters its FTS columns)."""
+class Match(models.Lookup):
+    """The document holds the query: `{lhs} MATCH {rhs}` on SQLite, `@@` on PostgreSQL."""
 
-    lookup_name = "head_match"
+    lookup_name = "match"
+    operators = {"sqlite": "{} MATCH {}", "postgresql": "{} @@ {}"}
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{HEAD.format(lhs)} @@ {rhs}", [*lhs_params, *rhs_params]
+        return self.operators[connection.vendor].format(lhs, rhs), [*lhs_params, *rhs_params]
+
+
+@DocumentField.register_lookup
+class HeadMatch(Match):
+    """PostgreSQL: the document's head holds the query (SQLite filters its FTS columns)."""
+
+    lookup_name = "head_match"
+    operators = {"postgresql": HEAD + " @@ {}"}
 
 
 class SearchRow(models.Model):
