@@ -21,7 +21,11 @@ ORDERING = _(
 PROJECT_FILTERS = {
     "q": _(
         "Words to find (at most 8, 200 characters) in titles, references, locations, evidence "
-        "summaries and partner names, in Russian or English; every word must be found."
+        "summaries and partner names, in Russian or English; every word must be found. Unless "
+        "`ordering` is given, the most relevant come first (a word in a title weighs most, then "
+        "in a partner's name), equally relevant ones in the order they were entered; past 20,000 "
+        "matches, those whose titles or partners hold the words first, then the others in the "
+        "order they were entered. `count` is every match."
     ),
     "region": _("Projects in this region, named by its slug (see /api/v1/regions/)."),
     "federal_district": _("Projects in a region of this federal district."),
