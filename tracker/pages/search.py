@@ -47,6 +47,13 @@ def attach_snippets(projects, query, up_to):
     return projects
 
 
+def counted(queryset, most=None):
+    """How many rows `queryset` holds, up to `most` when given (the database stops there);
+    a search is counted without parallel workers."""
+    with without_parallel_workers(queryset):
+        return queryset.count() if most is None else queryset.order_by()[:most].count()
+
+
 class SearchPaginator(Paginator):
     """Pages of any list. A search (a queryset with `search_rank`) is counted without
     parallel workers on PostgreSQL (tracker/models/search.py `without_parallel_workers`);
@@ -65,8 +72,7 @@ class SearchPaginator(Paginator):
         found = self.object_list
         if not hasattr(found, "query") or "search_rank" not in found.query.annotations:
             return super().count
-        with without_parallel_workers(found):
-            count = found.count() if self.exact else found.order_by()[: BROAD + 1].count()
+        count = counted(found, None if self.exact else BROAD + 1)
         if count > BROAD and list(found.query.order_by) == list(RELEVANCE):
             self.object_list = BroadResults(found)
         if count > BROAD and not self.exact:
@@ -98,8 +104,7 @@ class BroadResults:
     @cached_property
     def heads_counted(self):
         """How many heads hold the words, counted up to BROAD + 1."""
-        with without_parallel_workers(self.heads):
-            return self.heads.order_by()[: BROAD + 1].count()
+        return counted(self.heads, BROAD + 1)
 
     def __getitem__(self, part):
         start, stop = part.start or 0, part.stop
